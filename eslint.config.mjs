@@ -1,0 +1,64 @@
+// Lint: typescript-eslint recommended rules plus Nx module boundaries (dependencies point down only).
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/out-tsc/**', '**/.nx/**', '**/.tap/**', '**/generated/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+        { selector: 'TSEnumDeclaration', message: 'Enums are not erasable syntax; use a const object or a union.' },
+      ],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          banTransitiveDependencies: true,
+          depConstraints: [
+            { sourceTag: 'type:package', onlyDependOnLibsWithTags: ['type:package'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:package'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:package', 'type:tool'] },
+            { sourceTag: 'scope:dslx', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:crd-types', onlyDependOnLibsWithTags: ['scope:dslx'] },
+            { sourceTag: 'scope:proxy-core', onlyDependOnLibsWithTags: ['scope:dslx'] },
+            { sourceTag: 'scope:ingress-translator', onlyDependOnLibsWithTags: ['scope:crd-types', 'scope:dslx'] },
+            { sourceTag: 'scope:leader', onlyDependOnLibsWithTags: [] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Packages are pure libraries: no Kubernetes client, no logger implementation.
+    files: ['packages/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@kubernetes/client-node', message: 'Packages never talk to Kubernetes; do it in an app.' },
+            { name: 'pino', message: 'Packages accept a logger interface; only apps create pino loggers.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['*.config.mjs'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['**/test/**/*.ts', '**/bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  prettier,
+);
