@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// alb-dslx: check DSLX in Rule YAML, or explain which rule a request would hit.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { AlbError, errorCodes } from './errors.ts';
+import { createRuleTable } from './rule-table.ts';
+import type { DslxTerm, MatchRequest, RuleInput, ValidationIssue } from './types.ts';
+import { validate } from './validate.ts';
+
+const usage = `usage:
+  alb-dslx check <file>...
+      Validate the dslx of every Rule (or bare dslx list) in the YAML/JSON files; exit 1 on any problem.
+  alb-dslx match <rules-file> '<METHOD> <url>' [-H 'name: value']... [--ip <client ip>] [--json]
+      Show which rule wins for that request, and why each rule before it did not match.
+      <url> is http://host/path?query or /path?query (then give the host with -H 'Host: ...').`;
+
+/** One dslx found in a file: where it came from and the value to check. */
+type FoundDslx = { label: string; name: string; priority: number; dslx: unknown; root: string };
+
+export function runCli(argv: string[], out: (line: string) => void): number {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'check') return check(rest, out);
+    if (command === 'match') return match(rest, out);
+    if (command === '--help' || command === '-h' || command === 'help') {
+      out(usage);
+      return 0;
+    }
+    throw new AlbError(errorCodes.cliUsage, command === undefined ? 'missing command' : `unknown command ${command}`);
+  } catch (err) {
+    if (!(err instanceof AlbError)) throw err;
+    out(`alb-dslx: ${err.message} [${err.code}]`);
+    if (err.code === errorCodes.cliUsage) out(usage);
+    return 2;
+  }
+}
+
+function check(files: string[], out: (line: string) => void): number {
+  if (files.length === 0) throw new AlbError(errorCodes.cliUsage, 'check needs at least one file');
+  let problems = 0;
+  let checked = 0;
+  for (const file of files) {
+    for (const found of readDslx(file)) {
+      checked++;
+      for (const issue of validate(found.dslx, found.root)) {
+        problems++;
+        out(`${found.label}: ${issue.path}: ${issue.message} [${issue.code}]`);
+      }
+    }
+  }
+  out(problems === 0 ? `ok: ${checked} dslx checked, no problems` : `${problems} problem(s) in ${checked} dslx`);
+  return problems === 0 ? 0 : 1;
+}
+
+function match(args: string[], out: (line: string) => void): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      header: { type: 'string', short: 'H', multiple: true },
+      ip: { type: 'string', default: '127.0.0.1' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const [file, requestLine] = positionals;
+  if (file === undefined || requestLine === undefined || positionals.length > 2) {
+    throw new AlbError(errorCodes.cliUsage, "match needs <rules-file> and '<METHOD> <url>'");
+  }
+  const rules: RuleInput[] = readDslx(file).map((f) => ({
+    name: f.name,
+    priority: f.priority,
+    dslx: f.dslx as DslxTerm[],
+  }));
+  const table = createRuleTable(rules);
+  const req = parseRequest(requestLine, values.header ?? [], values.ip);
+  const explanation = table.explain(req);
+  if (values.json) {
+    out(JSON.stringify(explanation, null, 2));
+    return explanation.winner === null ? 1 : 0;
+  }
+  for (const skipped of explanation.skipped) out(`skipped ${skipped.name}: ${describeIssues(skipped.issues)}`);
+  const byName = new Map(rules.map((r) => [r.name, r]));
+  explanation.rules.forEach((verdict, i) => {
+    const head = `${String(i + 1).padStart(3)}. ${verdict.name} (priority ${verdict.priority}, complexity ${verdict.complexity})`;
+    if (verdict.matched) {
+      out(`${head}: matched`);
+      return;
+    }
+    const term = byName.get(verdict.name)?.dslx[verdict.failedTerm!];
+    const what =
+      term === undefined ? '' : ` ${term.type}${term.key ? ` ${term.key}` : ''} ${JSON.stringify(term.values)}`;
+    out(`${head}: term ${verdict.failedTerm}${what} did not hold`);
+  });
+  out(
+    explanation.winner === null
+      ? 'no rule matches (ALB answers 404, X-ALB-ERR-REASON: InvalidUpstream : no rule match, or the default backend)'
+      : `winner: ${explanation.winner}`,
+  );
+  return explanation.winner === null ? 1 : 0;
+}
+
+function parseRequest(line: string, headerArgs: string[], ip: string): MatchRequest {
+  const space = line.indexOf(' ');
+  if (space === -1)
+    throw new AlbError(errorCodes.cliUsage, `request must look like 'GET http://host/path', got '${line}'`);
+  const method = line.slice(0, space);
+  const target = line.slice(space + 1).trim();
+  const headers: Record<string, string | string[]> = {};
+  for (const header of headerArgs) {
+    const colon = header.indexOf(':');
+    if (colon <= 0) throw new AlbError(errorCodes.cliUsage, `header must look like 'name: value', got '${header}'`);
+    const name = header.slice(0, colon).trim().toLowerCase();
+    const value = header.slice(colon + 1).trim();
+    const existing = headers[name];
+    headers[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  let url = target;
+  const absolute = /^https?:\/\/([^/?#]*)(.*)$/i.exec(target);
+  if (absolute !== null) {
+    headers.host ??= absolute[1]!;
+    url = absolute[2] === '' ? '/' : absolute[2]!;
+  }
+  return { method, url, headers, remoteAddress: ip };
+}
+
+function readDslx(file: string): FoundDslx[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new AlbError(errorCodes.cliInput, `cannot read ${file}: ${(err as Error).message}`);
+  }
+  const found: FoundDslx[] = [];
+  parseAllDocuments(text).forEach((doc, d) => {
+    if (doc.errors.length > 0)
+      throw new AlbError(errorCodes.cliInput, `${file}: document ${d + 1}: ${doc.errors[0]!.message.split('\n')[0]}`);
+    collect(doc.toJS(), `${file}#${d + 1}`, found);
+  });
+  return found;
+}
+
+function collect(value: unknown, label: string, found: FoundDslx[]): void {
+  if (value === null || value === undefined) return;
+  if (Array.isArray(value)) {
+    found.push({ label, name: label, priority: 0, dslx: value, root: 'dslx' });
+    return;
+  }
+  if (typeof value !== 'object')
+    throw new AlbError(errorCodes.cliInput, `${label}: expected a Rule, a list of Rules or a dslx list`);
+  const obj = value as {
+    kind?: unknown;
+    items?: unknown;
+    metadata?: { name?: unknown };
+    spec?: Record<string, unknown>;
+    dslx?: unknown;
+  };
+  if (Array.isArray(obj.items)) {
+    obj.items.forEach((item, i) => collect(item, `${label} items[${i}]`, found));
+    return;
+  }
+  if (obj.spec !== undefined) {
+    const name = typeof obj.metadata?.name === 'string' ? obj.metadata.name : label;
+    const priority = typeof obj.spec.priority === 'number' ? obj.spec.priority : 0;
+    found.push({
+      label: `${label} ${String(obj.kind ?? 'Rule')} ${name}`,
+      name,
+      priority,
+      dslx: obj.spec.dslx,
+      root: 'spec.dslx',
+    });
+    return;
+  }
+  if (obj.dslx !== undefined) {
+    found.push({ label, name: label, priority: 0, dslx: obj.dslx, root: 'dslx' });
+    return;
+  }
+  throw new AlbError(errorCodes.cliInput, `${label}: expected a Rule (with spec.dslx), a list of Rules or a dslx list`);
+}
+
+function describeIssues(issues: ValidationIssue[]): string {
+  return issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+}
+
+if (import.meta.main) {
+  process.exitCode = runCli(process.argv.slice(2), (line) => console.log(line));
+}

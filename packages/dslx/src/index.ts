@@ -1,0 +1,16 @@
+export { compile } from './compile.ts';
+export { complexity } from './complexity.ts';
+export { AlbError, DslxError, errorCodes, issueCodes } from './errors.ts';
+export { internalLength, toInternal } from './internal-form.ts';
+export { normalizeClientIp, parseCidr, parseIp } from './ip.ts';
+export type { CidrBlock, ParsedIp } from './ip.ts';
+export { RequestView } from './request-view.ts';
+export { compareRules, ruleOrderKey } from './rule-order.ts';
+export type { RuleOrderKey } from './rule-order.ts';
+export { createRuleTable } from './rule-table.ts';
+export type { Explanation, RuleTable, RuleVerdict, SkippedRule } from './rule-table.ts';
+export { checkRegex, compileSafeRegex } from './safe-regex.ts';
+export type { RegexProblem, SafeRegex } from './safe-regex.ts';
+export { matchTypes, operators } from './syntax.ts';
+export { validate } from './validate.ts';
+export type { CompiledDslx, DslxTerm, MatchRequest, MatchType, Operator, RuleInput, ValidationIssue } from './types.ts';
