@@ -1,0 +1,13 @@
+export { binaryVersion, type BinaryKind } from './binary-version.ts';
+export { resolveCacheDir } from './cache-dir.ts';
+export { ensureBinaries, stderrLog, type Binaries, type EnsureBinariesOptions } from './ensure-binaries.ts';
+export { errorCodes, KubeTestEnvError, type KubeTestEnvErrorCode } from './errors.ts';
+export { existingKubeconfigPath, useExistingCluster, wantsExistingCluster } from './existing-cluster.ts';
+export { checkGoVersion, defaultGoFallbacks, findGo, minimumGoVersion, type FindGoOptions } from './find-go.ts';
+export { freePorts } from './free-ports.ts';
+export { kubeRequest, type KubeRequest, type KubeResponse, type KubeTarget } from './kube-request.ts';
+export { renderKubeconfig, type KubeconfigParts } from './kubeconfig.ts';
+export { setupTestEnv, type TeardownHost } from './setup-test-env.ts';
+export { startTestEnv, type StartTestEnvOptions } from './start-test-env.ts';
+export type { TestEnv, TestEnvUser } from './test-env.ts';
+export { binariesKey, etcdVersion, kubernetesVersion } from './versions.ts';

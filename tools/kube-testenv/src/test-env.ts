@@ -1,0 +1,39 @@
+/** A user added to the API server's static token file, for tests of RBAC with limited rights. */
+export type TestEnvUser = {
+  name: string;
+  /** Default: random. */
+  token?: string;
+  /** Default: `<name>-uid`. */
+  uid?: string;
+  /** Default: none (the user then has only what RBAC grants to `system:authenticated`). */
+  groups?: readonly string[];
+};
+
+/** What startTestEnv returns: how to reach the cluster, and how to stop it. */
+export type TestEnv = {
+  /** `local`: etcd + kube-apiserver started by this call. `existing`: a cluster named by a kubeconfig. */
+  kind: 'local' | 'existing';
+  /** A kubeconfig for the admin user (local: in the temp dir, removed by stop()). */
+  kubeconfigPath: string;
+  /** e.g. `https://127.0.0.1:41237`. */
+  server: string;
+  /** Bearer token of the admin (group system:masters); for an existing cluster, its kubeconfig's token if any. */
+  token?: string;
+  /** Base64 PEM of the CA that signs the serving certificate; absent when TLS verification is skipped. */
+  caData?: string;
+  insecureSkipTlsVerify: boolean;
+  /** Client certificate auth of an existing cluster (base64 PEM). */
+  clientCertData?: string;
+  clientKeyData?: string;
+  /** Bearer tokens of the extra users asked for with `users`, by name (local only; empty for an existing cluster). */
+  userTokens: Record<string, string>;
+  /** What the binaries report (local only). */
+  versions: { kubernetes: string; etcd: string } | null;
+  /** Local only: the temp dir (etcd data, certs, logs, kubeconfig), removed by stop(). */
+  dir: string | null;
+  ports: { apiserver: number; etcdClient: number; etcdPeer: number } | null;
+  pids: { apiserver: number; etcd: number } | null;
+  logs: { apiserver: string; etcd: string } | null;
+  /** Stops the processes and removes the temp dir; idempotent. A no-op for an existing cluster. */
+  stop(): Promise<void>;
+};
