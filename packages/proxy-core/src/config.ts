@@ -1,0 +1,119 @@
+import type { DslxTerm } from '@alb/dslx';
+
+/**
+ * What the data plane serves: built by the policy builder (pure), applied whole by `DataPlane.apply`.
+ * Plain JSON (it crosses process boundaries to workers); absent features are `null`.
+ */
+export type DataPlaneConfig = {
+  listeners: ListenerConfig[];
+  backendGroups: BackendGroupConfig[];
+  /** Peers whose X-Forwarded-For / X-Real-IP / X-Forwarded-Proto/Host/Port are believed (CIDRs or IPs). */
+  trustedProxies?: string[];
+};
+
+/** Room for TLS, HTTP/2, gRPC, TCP and UDP listeners; `http` is what the engine serves today. */
+export type ListenerProtocol = 'http';
+
+export type ListenerConfig = {
+  port: number;
+  protocol: ListenerProtocol;
+  rules: RuleConfig[];
+  /** What serves a request no rule matches (ALB: the Frontend's serviceGroup); null gives 404. */
+  defaultBackend: RouteConfig | null;
+  /** Client-side HTTP keep-alive (ALB Frontend `config.keepalive.http`). */
+  keepalive?: ClientKeepaliveConfig | null;
+  /** Defaults for the rules of this listener; a rule's own timeouts win. */
+  timeouts?: TimeoutConfig | null;
+};
+
+export type ClientKeepaliveConfig = {
+  /** Idle time before a keep-alive connection is closed (nginx keepalive_timeout, default 75 s). */
+  timeoutMs?: number;
+  /** Time a client has to send a complete request head (nginx client_header_timeout, default 60 s): then 408. */
+  headerTimeoutMs?: number;
+  /** Requests served on one connection before it is closed (nginx keepalive_requests, default 1000). */
+  requests?: number;
+};
+
+/** A rule: matched with DSLX, in ALB's order; what it does when it wins is its route. */
+export type RuleConfig = RouteConfig & { name: string; priority: number; dslx: DslxTerm[] };
+
+/** Where a request goes and what is done to it on the way. */
+export type RouteConfig = {
+  /** Name of a backend group; null means "no backend" (500 InvalidBalancer) unless a redirect answers. */
+  backendGroup: string | null;
+  /** `https` opens TLS to the upstream (no verification, as nginx's proxy_ssl_verify off). */
+  backendProtocol?: 'http' | 'https';
+  redirect?: RedirectConfig | null;
+  rewrite?: RewriteConfig | null;
+  /** Host header sent upstream instead of the client's (ALB `vhost`, Ingress `upstream-vhost`). */
+  vhost?: string | null;
+  requestHeaders?: RequestHeaderRewrite | null;
+  responseHeaders?: ResponseHeaderRewrite | null;
+  cors?: CorsConfig | null;
+  timeouts?: TimeoutConfig | null;
+  /** For metrics and logs: where the rule came from (ALB `source`). */
+  source?: { type: string; namespace: string; name: string } | null;
+};
+
+export type RedirectConfig = {
+  /** Status code; ALB's Lua default is 302. */
+  code?: number | null;
+  /** A full URL (used as is when scheme, host and port are unset) or a path. */
+  url?: string | null;
+  scheme?: string | null;
+  host?: string | null;
+  port?: number | null;
+  /** With replacePrefix: replace this leading part of the path. */
+  prefixMatch?: string | null;
+  replacePrefix?: string | null;
+};
+
+export type RewriteConfig =
+  /** ALB `rewrite_base` (regex, first match, `.*` = whole path) + `rewrite_target` with `$1`.. captures. */
+  | { kind: 'regex'; base: string; target: string }
+  /** Gateway-style prefix replacement (`rewrite_prefix_match` / `rewrite_replace_prefix`). */
+  | { kind: 'prefix'; match: string; replace: string };
+
+/** ALB's rewrite-request JSON: applied set -> set from variable -> remove -> add -> add from variable. */
+export type RequestHeaderRewrite = {
+  headers?: Record<string, string>;
+  headersVar?: Record<string, string>;
+  headersRemove?: string[];
+  headersAdd?: Record<string, string[]>;
+  headersAddVar?: Record<string, string[]>;
+};
+
+/** ALB's rewrite-response JSON: applied set -> remove -> add. */
+export type ResponseHeaderRewrite = {
+  headers?: Record<string, string>;
+  headersRemove?: string[];
+  headersAdd?: Record<string, string[]>;
+};
+
+export type CorsConfig = {
+  /** Allowed origins; empty means `*`. */
+  allowOrigins: string[];
+  /** Allowed request headers (ALB's default list when absent). */
+  allowHeaders?: string | null;
+};
+
+export type TimeoutConfig = {
+  connectMs?: number | null;
+  /** Longest wait for the upstream to accept request bytes. */
+  sendMs?: number | null;
+  /** Longest wait between two reads from the upstream (response head included). */
+  readMs?: number | null;
+};
+
+export type BalancePolicy = 'round-robin' | 'sip-hash' | 'cookie' | 'header';
+
+export type BackendGroupConfig = {
+  name: string;
+  policy: BalancePolicy;
+  /** Cookie name (default JSESSIONID) or header name for `cookie` / `header` affinity. */
+  affinityAttribute?: string | null;
+  endpoints: EndpointConfig[];
+};
+
+export type EndpointConfig = { address: string; port: number; weight: number };

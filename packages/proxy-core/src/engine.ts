@@ -1,0 +1,220 @@
+import { Balancer } from './balancer/balancer.ts';
+import { createEndpoint, targetKey, UpstreamTarget } from './balancer/endpoint.ts';
+import type { DataPlaneConfig, ListenerConfig } from './config.ts';
+import { AlbError, ConfigError, errorCodes } from './errors.ts';
+import { defaultLimits, type HttpLimits } from './http/limits.ts';
+import { TrustedProxies } from './http/trusted-proxies.ts';
+import { ListenerStats, snapshotStats, type StatsSnapshot } from './metrics.ts';
+import {
+  defaultKeepalive,
+  type EngineSettings,
+  type KeepaliveSettings,
+  type Logger,
+} from './proxy/listener-context.ts';
+import { Listener } from './proxy/listener.ts';
+import type { PoolOptions } from './proxy/upstream-pool.ts';
+import { compileRoutingTable, type RouteIssue } from './router/route.ts';
+
+export type EngineOptions = {
+  /** Address the listeners bind to (default 0.0.0.0). */
+  bind?: string;
+  /** Share ports with other processes (SO_REUSEPORT); set by the worker pool. */
+  reusePort?: boolean;
+  limits?: Partial<HttpLimits>;
+  upstreamPool?: Partial<PoolOptions>;
+  failCooldownMs?: number;
+  /** How long removed ports keep serving in-flight requests before their connections are closed. */
+  drainTimeoutMs?: number;
+  logger?: Logger | null;
+  accessLog?: Logger | null;
+};
+
+/** What an apply did: rules left out (with why), ports now listening, ports that could not be opened. */
+export type ApplyResult = {
+  issues: RouteIssue[];
+  listening: number[];
+  failed: Array<{ port: number; error: string }>;
+};
+
+const supportedProtocols = new Set(['http']);
+
+/**
+ * The data plane in one process: listeners by port, shared upstream targets (pools + passive health), and the
+ * apply that swaps it all. Level-triggered: every apply takes a whole config; what did not change keeps running
+ * (open ports, pooled connections, counters), what changed is swapped in one assignment per port.
+ */
+export class Engine {
+  private readonly listeners = new Map<number, Listener>();
+  private readonly statsByPort = new Map<number, ListenerStats>();
+  private targets = new Map<string, UpstreamTarget>();
+  private readonly settings: EngineSettings;
+  private readonly bind: string;
+  private readonly reusePort: boolean;
+  private readonly poolOptions: PoolOptions;
+  private readonly drainTimeoutMs: number;
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly draining = new Set<Listener>();
+  private closed = false;
+
+  constructor(options: EngineOptions = {}) {
+    this.settings = {
+      limits: { ...defaultLimits, ...options.limits },
+      failCooldownMs: options.failCooldownMs ?? 10_000,
+      accessLog: options.accessLog ?? null,
+      logger: options.logger ?? null,
+    };
+    this.bind = options.bind ?? '0.0.0.0';
+    this.reusePort = options.reusePort ?? false;
+    this.poolOptions = { maxIdle: 128, idleTimeoutMs: 60_000, ...options.upstreamPool };
+    this.drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
+    this.sweeper = setInterval(() => this.sweep(), 1000);
+    this.sweeper.unref();
+  }
+
+  async apply(config: DataPlaneConfig): Promise<ApplyResult> {
+    if (this.closed) throw new AlbError(errorCodes.closed, 'the data plane is closed');
+    const problems = checkStructure(config);
+    const { proxies: trusted, invalid } = TrustedProxies.parse(config.trustedProxies ?? []);
+    for (const entry of invalid)
+      problems.push(`trustedProxies: ${JSON.stringify(entry)} is not an IP address or CIDR block`);
+    if (problems.length > 0) throw new ConfigError(problems);
+
+    // Build everything first; nothing below can fail, so the swap is all or nothing.
+    const targets = new Map<string, UpstreamTarget>();
+    const balancers = new Map<string, Balancer>();
+    for (const group of config.backendGroups) {
+      const endpoints = group.endpoints.map((e) => {
+        const key = targetKey(e.address, e.port);
+        let target = targets.get(key) ?? this.targets.get(key);
+        if (target === undefined) target = new UpstreamTarget(e.address, e.port, this.poolOptions);
+        targets.set(key, target);
+        return createEndpoint(target, e.weight);
+      });
+      balancers.set(group.name, new Balancer(group.policy, endpoints, group.affinityAttribute));
+    }
+    const issues: RouteIssue[] = [];
+    const compiled = config.listeners.map((l) => ({ config: l, routing: compileRoutingTable(l, balancers, issues) }));
+
+    const opening: Array<{ port: number; listener: Listener }> = [];
+    const wanted = new Set<number>();
+    for (const { config: l, routing } of compiled) {
+      wanted.add(l.port);
+      const keepalive = keepaliveOf(l);
+      const existing = this.listeners.get(l.port);
+      if (existing !== undefined) {
+        existing.routing = routing;
+        existing.keepalive = keepalive;
+        existing.trusted = trusted;
+        continue;
+      }
+      const listener = new Listener(l.port, this.statsFor(l.port), this.settings, routing, keepalive, trusted);
+      this.listeners.set(l.port, listener);
+      opening.push({ port: l.port, listener });
+    }
+    for (const [port, listener] of this.listeners) {
+      if (!wanted.has(port)) {
+        this.listeners.delete(port);
+        this.startDrain(listener);
+      }
+    }
+    for (const [key, target] of this.targets) if (!targets.has(key)) target.close();
+    this.targets = targets;
+
+    const failed: ApplyResult['failed'] = [];
+    await Promise.all(
+      opening.map(async ({ port, listener }) => {
+        try {
+          await listener.listen(this.bind, this.reusePort);
+        } catch (error) {
+          this.listeners.delete(port);
+          failed.push({ port, error: (error as Error).message });
+        }
+      }),
+    );
+    return { issues, listening: [...this.listeners.keys()].sort((a, b) => a - b), failed };
+  }
+
+  stats(): StatsSnapshot {
+    return snapshotStats(
+      [...this.listeners.values()].map((l) => l.stats).concat([...this.draining].map((l) => l.stats)),
+    );
+  }
+
+  /** Stops accepting everywhere, lets in-flight requests finish (up to the drain timeout), then closes the rest. */
+  async close(deadlineMs = this.drainTimeoutMs): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const listeners = [...this.listeners.values(), ...this.draining];
+    this.listeners.clear();
+    for (const listener of listeners) listener.drain();
+    const until = Date.now() + deadlineMs;
+    while (listeners.some((l) => l.connectionCount > 0) && Date.now() < until) await sleep(20);
+    for (const listener of listeners) listener.destroyAll();
+    for (const target of this.targets.values()) target.close();
+    clearInterval(this.sweeper);
+  }
+
+  private startDrain(listener: Listener): void {
+    listener.drain();
+    this.draining.add(listener);
+    const started = Date.now();
+    const check = setInterval(() => {
+      if (listener.connectionCount === 0 || Date.now() - started > this.drainTimeoutMs) {
+        listener.destroyAll();
+        this.draining.delete(listener);
+        clearInterval(check);
+      }
+    }, 100);
+    check.unref();
+  }
+
+  private statsFor(port: number): ListenerStats {
+    let stats = this.statsByPort.get(port);
+    if (stats === undefined) this.statsByPort.set(port, (stats = new ListenerStats(port)));
+    return stats;
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const listener of this.listeners.values()) listener.sweep(now);
+  }
+}
+
+function checkStructure(config: DataPlaneConfig): string[] {
+  const problems: string[] = [];
+  const ports = new Set<number>();
+  config.listeners.forEach((l, i) => {
+    if (!Number.isInteger(l.port) || l.port < 1 || l.port > 65535)
+      problems.push(`listeners[${i}].port: must be 1-65535, got ${l.port}`);
+    else if (ports.has(l.port)) problems.push(`listeners[${i}].port: ${l.port} is listed twice`);
+    ports.add(l.port);
+    if (!supportedProtocols.has(l.protocol))
+      problems.push(`listeners[${i}].protocol: ${JSON.stringify(l.protocol)} is not supported yet (http only)`);
+  });
+  const groups = new Set<string>();
+  config.backendGroups.forEach((g, i) => {
+    if (groups.has(g.name)) problems.push(`backendGroups[${i}].name: ${JSON.stringify(g.name)} is listed twice`);
+    groups.add(g.name);
+    g.endpoints.forEach((e, j) => {
+      if (!Number.isInteger(e.port) || e.port < 1 || e.port > 65535)
+        problems.push(`backendGroups[${i}].endpoints[${j}].port: must be 1-65535, got ${e.port}`);
+      if (!(e.weight >= 0)) problems.push(`backendGroups[${i}].endpoints[${j}].weight: must be >= 0, got ${e.weight}`);
+      if (typeof e.address !== 'string' || e.address === '')
+        problems.push(`backendGroups[${i}].endpoints[${j}].address: must be an address`);
+    });
+  });
+  return problems;
+}
+
+function keepaliveOf(listener: ListenerConfig): KeepaliveSettings {
+  const k = listener.keepalive;
+  return {
+    timeoutMs: k?.timeoutMs ?? defaultKeepalive.timeoutMs,
+    headerTimeoutMs: k?.headerTimeoutMs ?? defaultKeepalive.headerTimeoutMs,
+    requests: k?.requests ?? defaultKeepalive.requests,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

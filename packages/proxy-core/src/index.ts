@@ -1,0 +1,30 @@
+export { spreadServiceWeights } from './balancer/service-weights.ts';
+export type { WeightedService } from './balancer/service-weights.ts';
+export type {
+  BackendGroupConfig,
+  BalancePolicy,
+  ClientKeepaliveConfig,
+  CorsConfig,
+  DataPlaneConfig,
+  EndpointConfig,
+  ListenerConfig,
+  ListenerProtocol,
+  RedirectConfig,
+  RequestHeaderRewrite,
+  ResponseHeaderRewrite,
+  RewriteConfig,
+  RouteConfig,
+  RuleConfig,
+  TimeoutConfig,
+} from './config.ts';
+export { Engine } from './engine.ts';
+export type { ApplyResult, EngineOptions } from './engine.ts';
+export { AlbError, ConfigError, errorCodes } from './errors.ts';
+export { defaultLimits } from './http/limits.ts';
+export type { HttpLimits } from './http/limits.ts';
+export { mergeStats, renderPrometheus } from './metrics.ts';
+export type { StatsSnapshot } from './metrics.ts';
+export type { Logger } from './proxy/listener-context.ts';
+export type { RouteIssue } from './router/route.ts';
+export { createDataPlane } from './data-plane.ts';
+export type { DataPlane, DataPlaneOptions } from './data-plane.ts';

@@ -1,0 +1,142 @@
+/**
+ * Counters kept per listener without building label strings per request: each rule's route holds its own
+ * `RouteStats`, which survive config changes by rule name. Rendered in the Prometheus text format on demand, and
+ * as plain data to merge the workers' numbers.
+ */
+export const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+export class RouteStats {
+  /** Responses by status code. */
+  readonly byStatus = new Map<number, number>();
+
+  count(status: number): void {
+    this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+  }
+}
+
+export class Histogram {
+  readonly counts = new Float64Array(latencyBuckets.length + 1);
+  sum = 0;
+  count = 0;
+
+  observe(seconds: number): void {
+    let i = 0;
+    while (i < latencyBuckets.length && seconds > latencyBuckets[i]!) i++;
+    this.counts[i]!++;
+    this.sum += seconds;
+    this.count++;
+  }
+}
+
+export class ListenerStats {
+  readonly port: number;
+  readonly routes = new Map<string, RouteStats>();
+  readonly upstreamLatency = new Histogram();
+  activeConnections = 0;
+  upstreamErrors = 0;
+
+  constructor(port: number) {
+    this.port = port;
+  }
+
+  forRoute(name: string): RouteStats {
+    let stats = this.routes.get(name);
+    if (stats === undefined) this.routes.set(name, (stats = new RouteStats()));
+    return stats;
+  }
+}
+
+/** Plain numbers of one engine, mergeable across workers. */
+export type StatsSnapshot = {
+  listeners: Array<{
+    port: number;
+    activeConnections: number;
+    upstreamErrors: number;
+    requests: Array<{ rule: string; status: number; count: number }>;
+    latency: { buckets: number[]; sum: number; count: number };
+  }>;
+};
+
+export function snapshotStats(listeners: Iterable<ListenerStats>): StatsSnapshot {
+  const out: StatsSnapshot = { listeners: [] };
+  for (const l of listeners) {
+    const requests: StatsSnapshot['listeners'][number]['requests'] = [];
+    for (const [rule, stats] of l.routes)
+      for (const [status, count] of stats.byStatus) requests.push({ rule, status, count });
+    out.listeners.push({
+      port: l.port,
+      activeConnections: l.activeConnections,
+      upstreamErrors: l.upstreamErrors,
+      requests,
+      latency: { buckets: [...l.upstreamLatency.counts], sum: l.upstreamLatency.sum, count: l.upstreamLatency.count },
+    });
+  }
+  return out;
+}
+
+export function mergeStats(snapshots: StatsSnapshot[]): StatsSnapshot {
+  const byPort = new Map<number, StatsSnapshot['listeners'][number]>();
+  for (const snapshot of snapshots) {
+    for (const l of snapshot.listeners) {
+      let merged = byPort.get(l.port);
+      if (merged === undefined) {
+        merged = {
+          port: l.port,
+          activeConnections: 0,
+          upstreamErrors: 0,
+          requests: [],
+          latency: { buckets: latencyBuckets.map(() => 0).concat(0), sum: 0, count: 0 },
+        };
+        byPort.set(l.port, merged);
+      }
+      merged.activeConnections += l.activeConnections;
+      merged.upstreamErrors += l.upstreamErrors;
+      for (const r of l.requests) {
+        const existing = merged.requests.find((m) => m.rule === r.rule && m.status === r.status);
+        if (existing) existing.count += r.count;
+        else merged.requests.push({ ...r });
+      }
+      l.latency.buckets.forEach((v, i) => (merged.latency.buckets[i]! += v));
+      merged.latency.sum += l.latency.sum;
+      merged.latency.count += l.latency.count;
+    }
+  }
+  return { listeners: [...byPort.values()].sort((a, b) => a.port - b.port) };
+}
+
+/** Prometheus text exposition (version 0.0.4) of a snapshot. */
+export function renderPrometheus(stats: StatsSnapshot): string {
+  const lines: string[] = [];
+  lines.push('# HELP alb_http_requests_total HTTP responses sent, by listener port, rule and status.');
+  lines.push('# TYPE alb_http_requests_total counter');
+  for (const l of stats.listeners) {
+    const sorted = [...l.requests].sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : a.status - b.status));
+    for (const r of sorted)
+      lines.push(
+        `alb_http_requests_total{port="${l.port}",rule="${escapeLabel(r.rule)}",status="${r.status}"} ${r.count}`,
+      );
+  }
+  lines.push('# HELP alb_http_upstream_duration_seconds Time from sending a request upstream to its response head.');
+  lines.push('# TYPE alb_http_upstream_duration_seconds histogram');
+  for (const l of stats.listeners) {
+    let cumulative = 0;
+    latencyBuckets.forEach((le, i) => {
+      cumulative += l.latency.buckets[i]!;
+      lines.push(`alb_http_upstream_duration_seconds_bucket{port="${l.port}",le="${le}"} ${cumulative}`);
+    });
+    lines.push(`alb_http_upstream_duration_seconds_bucket{port="${l.port}",le="+Inf"} ${l.latency.count}`);
+    lines.push(`alb_http_upstream_duration_seconds_sum{port="${l.port}"} ${l.latency.sum}`);
+    lines.push(`alb_http_upstream_duration_seconds_count{port="${l.port}"} ${l.latency.count}`);
+  }
+  lines.push('# HELP alb_http_connections_active Client connections open now.');
+  lines.push('# TYPE alb_http_connections_active gauge');
+  for (const l of stats.listeners) lines.push(`alb_http_connections_active{port="${l.port}"} ${l.activeConnections}`);
+  lines.push('# HELP alb_http_upstream_errors_total Upstream connections that failed (refused, reset, timed out).');
+  lines.push('# TYPE alb_http_upstream_errors_total counter');
+  for (const l of stats.listeners) lines.push(`alb_http_upstream_errors_total{port="${l.port}"} ${l.upstreamErrors}`);
+  return lines.join('\n') + '\n';
+}
+
+function escapeLabel(value: string): string {
+  return value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
+}

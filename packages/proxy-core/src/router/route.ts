@@ -1,0 +1,123 @@
+import { checkRegex, createRuleTable, type RuleTable } from '@alb/dslx';
+import { compileCors, type Cors } from '../actions/cors.ts';
+import {
+  compileRequestHeaderRewrite,
+  compileResponseHeaderRewrite,
+  type HeaderRewrite,
+} from '../actions/header-rewrite.ts';
+import { compileRedirect, type Redirect } from '../actions/redirect.ts';
+import { compileRewrite, type Rewrite } from '../actions/rewrite.ts';
+import type { Balancer } from '../balancer/balancer.ts';
+import type { ListenerConfig, RouteConfig, RuleConfig, TimeoutConfig } from '../config.ts';
+
+/** A rule's compiled behaviour: everything decided at config time, `null` for what it does not use. */
+export type Route = {
+  /** The rule name, or '' for the listener's default backend. */
+  readonly name: string;
+  readonly sourceLabel: string;
+  readonly balancer: Balancer | null;
+  readonly tls: boolean;
+  readonly redirect: Redirect | null;
+  readonly rewrite: Rewrite | null;
+  readonly vhost: string | null;
+  readonly requestHeaders: HeaderRewrite | null;
+  readonly responseHeaders: HeaderRewrite | null;
+  readonly cors: Cors | null;
+  readonly connectTimeoutMs: number;
+  readonly sendTimeoutMs: number;
+  readonly readTimeoutMs: number;
+};
+
+/** nginx's proxy timeout defaults, which ALB keeps (tweak http.conf): connect 5 s, send and read 120 s. */
+export const defaultTimeouts = { connectMs: 5_000, sendMs: 120_000, readMs: 120_000 };
+
+/** A problem found while compiling a listener; the rule it names is left out, the rest is served. */
+export type RouteIssue = { port: number; rule: string; field: string; message: string };
+
+export type RoutingTable = {
+  readonly rules: RuleTable<RuleConfig & { route: Route }>;
+  readonly defaultRoute: Route | null;
+};
+
+/**
+ * Compiles a listener's rules and default backend. Rules with invalid DSLX or actions are skipped and reported;
+ * the others are indexed by `@alb/dslx` in ALB's order.
+ */
+export function compileRoutingTable(
+  listener: ListenerConfig,
+  balancers: ReadonlyMap<string, Balancer>,
+  issues: RouteIssue[],
+): RoutingTable {
+  const report = (rule: string, field: string, message: string) =>
+    issues.push({ port: listener.port, rule, field, message });
+  const entries: Array<RuleConfig & { route: Route }> = [];
+  for (const rule of listener.rules) {
+    const route = compileRoute(rule.name, rule, listener.timeouts, balancers, (field, message) =>
+      report(rule.name, field, message),
+    );
+    if (route !== null) entries.push({ ...rule, route });
+  }
+  const rules = createRuleTable(entries);
+  for (const skipped of rules.skipped) {
+    for (const issue of skipped.issues) report(skipped.name, issue.path, issue.message);
+  }
+  const defaultRoute =
+    listener.defaultBackend === null
+      ? null
+      : compileRoute('', listener.defaultBackend, listener.timeouts, balancers, (field, message) =>
+          report('(default backend)', field, message),
+        );
+  return { rules, defaultRoute };
+}
+
+function compileRoute(
+  name: string,
+  config: RouteConfig,
+  listenerTimeouts: TimeoutConfig | null | undefined,
+  balancers: ReadonlyMap<string, Balancer>,
+  report: (field: string, message: string) => void,
+): Route | null {
+  let ok = true;
+  if (config.rewrite?.kind === 'regex') {
+    const problem = checkRegex(config.rewrite.base === '' ? '/' : config.rewrite.base);
+    if (problem !== null) {
+      report('rewrite.base', problem.message);
+      ok = false;
+    }
+  }
+  const requestHeaders = compileRequestHeaderRewrite(config.requestHeaders, (variable) => {
+    report('requestHeaders', `unknown variable ${JSON.stringify(variable)}`);
+    ok = false;
+  });
+  let balancer: Balancer | null = null;
+  if (config.backendGroup !== null) {
+    balancer = balancers.get(config.backendGroup) ?? null;
+    if (balancer === null) report('backendGroup', `no backend group named ${JSON.stringify(config.backendGroup)}`);
+  }
+  if (!ok) return null;
+  const timeouts = { ...defaultTimeouts, ...definedOnly(listenerTimeouts), ...definedOnly(config.timeouts) };
+  const source = config.source;
+  return {
+    name,
+    sourceLabel: source ? `${source.type}/${source.namespace}/${source.name}` : '',
+    balancer,
+    tls: config.backendProtocol === 'https',
+    redirect: compileRedirect(config.redirect),
+    rewrite: compileRewrite(config.rewrite),
+    vhost: config.vhost || null,
+    requestHeaders,
+    responseHeaders: compileResponseHeaderRewrite(config.responseHeaders),
+    cors: compileCors(config.cors),
+    connectTimeoutMs: timeouts.connectMs,
+    sendTimeoutMs: timeouts.sendMs,
+    readTimeoutMs: timeouts.readMs,
+  };
+}
+
+function definedOnly(timeouts: TimeoutConfig | null | undefined): Partial<typeof defaultTimeouts> {
+  const out: Partial<typeof defaultTimeouts> = {};
+  if (timeouts?.connectMs != null) out.connectMs = timeouts.connectMs;
+  if (timeouts?.sendMs != null) out.sendMs = timeouts.sendMs;
+  if (timeouts?.readMs != null) out.readMs = timeouts.readMs;
+  return out;
+}

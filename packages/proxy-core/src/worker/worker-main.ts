@@ -1,0 +1,58 @@
+// A data-plane worker process: one Engine on SO_REUSEPORT listeners, driven by its parent over IPC.
+import { Engine } from '../engine.ts';
+import { AlbError } from '../errors.ts';
+import type { Logger } from '../proxy/listener-context.ts';
+import type { FromWorker, ToWorker } from './messages.ts';
+
+const send = (message: FromWorker) => process.send!(message);
+const forward = (level: 'info' | 'warn' | 'error') => (obj: object, msg?: string) =>
+  send({ type: 'log', level, obj, msg });
+const parentLogger: Logger = { info: forward('info'), warn: forward('warn'), error: forward('error') };
+let engine: Engine | null = null;
+
+process.on('message', (message: ToWorker) => {
+  if (message.type === 'init') {
+    const { accessLog, ...options } = message.options;
+    engine = new Engine({
+      ...options,
+      reusePort: true,
+      logger: parentLogger,
+      accessLog: accessLog ? parentLogger : null,
+    });
+    send({ type: 'ready' });
+    return;
+  }
+  void handle(message);
+});
+
+async function handle(message: Exclude<ToWorker, { type: 'init' }>): Promise<void> {
+  try {
+    if (engine === null) throw new Error('worker not initialised');
+    let value: unknown;
+    if (message.type === 'apply') value = await engine.apply(message.config);
+    else if (message.type === 'stats') value = engine.stats();
+    else {
+      await engine.close(message.deadlineMs);
+      value = null;
+    }
+    send({ type: 'reply', id: message.id, ok: true, value });
+    if (message.type === 'close') process.disconnect();
+  } catch (err) {
+    const error = err as Error & { code?: string; problems?: string[] };
+    send({
+      type: 'reply',
+      id: message.id,
+      ok: false,
+      error: {
+        message: error.message,
+        code: err instanceof AlbError ? error.code : undefined,
+        problems: error.problems,
+      },
+    });
+  }
+}
+
+// The parent going away (crash, kill -9) must not leave a worker serving stale config.
+process.on('disconnect', () => {
+  void (engine?.close(1000) ?? Promise.resolve()).finally(() => process.exit(0));
+});
