@@ -3,18 +3,17 @@
 import { once } from 'node:events';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { RuleConfig } from '../src/index.ts';
 import { freePort, get, group, listener, prefixRule, startBackend, startEngine } from './helpers.ts';
 import { testCertificate } from './tls-fixture.ts';
 
-async function serve(t: Tap, rules: RuleConfig[]) {
+async function serve(t: Test, rules: RuleConfig[]) {
   const backend = await startBackend(t, 'b');
   const port = await freePort();
   await startEngine(t, { listeners: [listener(port, rules)], backendGroups: [group('b', backend)] });
   return { backend, port };
 }
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0];
 
 t.test('redirects', async (t) => {
   const { port } = await serve(t, [
