@@ -54,8 +54,8 @@ function rulesText(node: JsonSchema, required: boolean, enforced: boolean): stri
   if (required) rules.push('required');
   if (node.enum !== undefined) rules.push(`one of ${node.enum.map(code).join(', ')}`);
   if (node.minimum !== undefined && node.maximum !== undefined) rules.push(`${node.minimum}-${node.maximum}`);
-  else if (node.minimum !== undefined) rules.push(`>= ${node.minimum}`);
-  else if (node.maximum !== undefined) rules.push(`<= ${node.maximum}`);
+  else if (node.minimum !== undefined) rules.push(`at least ${node.minimum}`);
+  else if (node.maximum !== undefined) rules.push(`at most ${node.maximum}`);
   if (node.minLength === 1) rules.push('non-empty');
   if (node.maxLength !== undefined) rules.push(`at most ${node.maxLength} characters`);
   if (node['x-alb-format'] !== undefined) rules.push(`like ${node['x-alb-format']}`);
@@ -76,7 +76,8 @@ function collectRows(
   const required = new Set(node.required ?? []);
   for (const [name, child] of Object.entries(node.properties ?? {})) {
     const resolved = resolveRef(child, defs);
-    const use = resolved['x-alb-use'] ?? inherited;
+    // A named object type lists its own users (or "per field"); anything else inherits its parent's.
+    const use = resolved['x-alb-use'] ?? (isNamedObject(child, defs) === null ? inherited : []);
     const strict = enforced || resolved['x-alb-apiserver'] === true;
     const field = `${prefix}${name}`;
     rows.push({

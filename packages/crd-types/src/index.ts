@@ -10,6 +10,7 @@ export type {
   AuthConfig,
   BasicAuthConfig,
   Condition,
+  DslxOperator,
   DslxTerm,
   ForwardAuthConfig,
   Frontend,

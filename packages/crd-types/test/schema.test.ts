@@ -1,5 +1,6 @@
 // The schema document stays within what every generator and the message translator understand.
 import t from 'tap';
+import { operators } from '@alb/dslx';
 import {
   frontendProtocols,
   matchTypes,
@@ -94,4 +95,5 @@ t.test('the exported constants equal the schema enums', async (t) => {
   t.same(frontendProtocols, schemaDefs.FrontendProtocol!.enum);
   t.same(sessionAffinityPolicies, schemaDefs.SessionAffinityPolicy!.enum);
   t.same(matchTypes, schemaDefs.MatchType!.enum);
+  t.same(operators, schemaDefs.DslxOperator!.enum, 'the operators @alb/dslx implements');
 });

@@ -11,6 +11,11 @@ export type SessionAffinityPolicy = '' | 'sip-hash' | 'cookie' | 'header';
  * The request attribute a DSLX term reads.
  */
 export type MatchType = 'HOST' | 'URL' | 'METHOD' | 'PARAM' | 'HEADER' | 'COOKIE' | 'SRC_IP';
+/**
+ * The first element of a DSLX row: ALB's seven operators, plus ours: PATH_PREFIX (URL, segment-aware) and CIDR (SRC_IP, IPv4 and IPv6).
+ */
+export type DslxOperator =
+  'EQ' | 'IN' | 'STARTS_WITH' | 'ENDS_WITH' | 'REGEX' | 'RANGE' | 'EXIST' | 'PATH_PREFIX' | 'CIDR';
 
 /**
  * One load balancer: the operator runs it as a Deployment; Frontends and Rules attach to it.
@@ -1033,7 +1038,7 @@ export interface DslxTerm {
    */
   key?: string;
   /**
-   * Rows `[OPERATOR, argument...]`, OR-ed.
+   * Rows `[DslxOperator, argument...]`, OR-ed.
    */
   values: string[][];
 }

@@ -176,6 +176,15 @@ export const sharedDefs: Record<string, JsonSchema> = {
     description: 'The request attribute a DSLX term reads.',
   },
 
+  DslxOperator: {
+    title: 'DslxOperator',
+    type: 'string',
+    enum: ['EQ', 'IN', 'STARTS_WITH', 'ENDS_WITH', 'REGEX', 'RANGE', 'EXIST', 'PATH_PREFIX', 'CIDR'],
+    description:
+      "The first element of a DSLX row: ALB's seven operators, plus ours: PATH_PREFIX (URL, segment-aware) and " +
+      'CIDR (SRC_IP, IPv4 and IPv6).',
+  },
+
   DslxTerm: {
     title: 'DslxTerm',
     type: 'object',
@@ -191,7 +200,7 @@ export const sharedDefs: Record<string, JsonSchema> = {
       key: { type: 'string', description: 'Header, query parameter or cookie name (HEADER, PARAM, COOKIE only).' },
       values: {
         type: 'array',
-        description: 'Rows `[OPERATOR, argument...]`, OR-ed.',
+        description: 'Rows `[DslxOperator, argument...]`, OR-ed.',
         items: { type: 'array', items: { type: 'string' } },
       },
     },
