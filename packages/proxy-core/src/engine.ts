@@ -67,7 +67,9 @@ export class Engine {
     this.reusePort = options.reusePort ?? false;
     this.poolOptions = { maxIdle: 128, idleTimeoutMs: 60_000, ...options.upstreamPool };
     this.drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
-    this.sweeper = setInterval(() => this.sweep(), 1000);
+    // One coarse timer does every timeout (client header and idle, upstream connect/send/read, pool idle), so the
+    // hot path never arms or clears a timer.
+    this.sweeper = setInterval(() => this.sweep(), 100);
     this.sweeper.unref();
   }
 
@@ -93,7 +95,10 @@ export class Engine {
       balancers.set(group.name, new Balancer(group.policy, endpoints, group.affinityAttribute));
     }
     const issues: RouteIssue[] = [];
-    const compiled = config.listeners.map((l) => ({ config: l, routing: compileRoutingTable(l, balancers, issues) }));
+    const compiled = config.listeners.map((l) => ({
+      config: l,
+      routing: compileRoutingTable(l, balancers, this.statsFor(l.port), issues),
+    }));
 
     const opening: Array<{ port: number; listener: Listener }> = [];
     const wanted = new Set<number>();
@@ -177,6 +182,8 @@ export class Engine {
   private sweep(): void {
     const now = Date.now();
     for (const listener of this.listeners.values()) listener.sweep(now);
+    for (const listener of this.draining) listener.sweep(now);
+    for (const target of this.targets.values()) target.sweep(now);
   }
 }
 

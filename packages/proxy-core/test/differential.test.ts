@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import t from 'tap';
 import { ChunkedDecoder } from '../src/http/chunked-decoder.ts';
+import { fieldValue } from '../src/http/header-fields.ts';
 import { defaultLimits } from '../src/http/limits.ts';
 import { parseRequestHead } from '../src/http/request-head.ts';
 
@@ -23,7 +24,7 @@ function ours(data: Buffer): Parsed {
   if (head.chunked) {
     const decoder = new ChunkedDecoder(defaultLimits);
     const parts: Buffer[] = [];
-    consumed = decoder.feed(rest, 0, (d) => parts.push(Buffer.from(d)));
+    consumed = decoder.feed(rest, 0, rest.length, (buf, from, to) => parts.push(Buffer.from(buf.subarray(from, to))));
     if (decoder.error !== null || !decoder.done) return null;
     body = Buffer.concat(parts);
   } else {
@@ -36,7 +37,8 @@ function ours(data: Buffer): Parsed {
   // as they do for llhttp, which refuses the connection's stream.
   if (consumed !== rest.length) return null;
   const headers: string[] = [];
-  for (let i = 0; i < head.rawHeaders.length; i += 3) headers.push(head.rawHeaders[i + 1]!, head.rawHeaders[i + 2]!);
+  for (let f = 0; f < head.fields.names.length; f++)
+    headers.push(head.fields.names[f]!, fieldValue(head.source, head.fields, f));
   return { method: head.method, url: head.target, headers, body: body.toString('latin1') };
 }
 

@@ -29,6 +29,11 @@ export class UpstreamTarget {
     return (this.plain?.idleCount ?? 0) + (this.secure?.idleCount ?? 0);
   }
 
+  sweep(now: number): void {
+    this.plain?.sweep(now);
+    this.secure?.sweep(now);
+  }
+
   close(): void {
     this.plain?.close();
     this.secure?.close();

@@ -20,7 +20,7 @@ const MAX_SIZE_DIGITS = 13;
 /**
  * Decodes a chunked body incrementally (RFC 9112 7.1), byte-exact and strict: a size is 1-13 hex digits, optionally
  * followed by `;extensions`; every line ends in CRLF; data is followed by CRLF. Trailer fields are
- * validated and dropped. No whitespace is accepted between a size and its `;` (as llhttp). `feed` hands out data as views of the input (no copies) and stops at the end of the body,
+ * validated and dropped. No whitespace is accepted between a size and its `;` (as llhttp). `feed` hands out data as ranges of the input (no copies) and stops at the end of the body,
  * returning where it stopped, so bytes after it (a pipelined request) stay with the caller.
  */
 export class ChunkedDecoder {
@@ -42,15 +42,18 @@ export class ChunkedDecoder {
     return this.state === DONE;
   }
 
-  /** Consumes `buf[start..]`, calling onData for each piece of body data; returns the index where it stopped. */
-  feed(buf: Buffer, start: number, onData: (data: Buffer) => void): number {
+  /**
+   * Consumes `buf[start, end)`, calling `onData(buf, from, to)` for each piece of body data; returns the index
+   * where it stopped (`end`, or just past the body's last byte).
+   */
+  feed(buf: Buffer, start: number, end: number, onData: (buf: Buffer, from: number, to: number) => void): number {
     let i = start;
-    const len = buf.length;
+    const len = end;
     while (i < len) {
       switch (this.state) {
         case DATA: {
           const take = Math.min(this.remaining, len - i);
-          onData(buf.subarray(i, i + take));
+          onData(buf, i, i + take);
           i += take;
           this.remaining -= take;
           if (this.remaining === 0) this.state = DATA_CR;

@@ -1,67 +1,106 @@
 import { COLON, CR, FIELD_VALUE, HTAB, LF, SP, TOKEN } from './chars.ts';
+import { FNV_OFFSET, lowerFieldName } from './header-names.ts';
 import type { HeadError } from './request-head.ts';
 
-/** Header fields as parsed: as sent (for forwarding) and by lower-case name (for decisions and matching). */
+/**
+ * The field lines of a head, as offsets into the buffer holding it: a proxy forwards most lines byte for byte, so
+ * it never needs most names and values as strings. Per field, `offsets` holds `[lineStart, valueStart, valueEnd,
+ * lineEnd]` (the name is `lineStart` up to the colon; `valueEnd` excludes trailing whitespace; `lineEnd` is the
+ * CR). `names` holds each lower-case name.
+ */
 export type HeaderFields = {
-  /** `[name, lowerName, value, ...]` triples: names as sent and lower-cased, values without surrounding whitespace. */
-  raw: string[];
-  /** Lower-case names; a repeated field gives an array of its values in order. */
-  byName: Record<string, string | string[]>;
+  names: string[];
+  offsets: number[];
+  /** Lower-case name -> value (an array when repeated); only built for request heads, which rules match on. */
+  byName: Record<string, string | string[]> | null;
 };
 
 /**
  * Parses the field lines in `buf[i, end)` (each `name: value` ending in CRLF, the last one possibly ending at
  * `end`). Refuses obs-fold, whitespace before the colon, control bytes and bare CR or LF.
  */
-export function parseHeaderFields(buf: Buffer, i: number, end: number, maxCount: number): HeaderFields | HeadError {
-  const raw: string[] = [];
-  const byName: Record<string, string | string[]> = {};
-  let count = 0;
+export function parseHeaderFields(
+  buf: Buffer,
+  i: number,
+  end: number,
+  maxCount: number,
+  withValues: boolean,
+): HeaderFields | HeadError {
+  const names: string[] = [];
+  const offsets: number[] = [];
+  const byName: Record<string, string | string[]> | null = withValues ? {} : null;
   while (i < end) {
-    const nameStart = i;
-    while (i < end && TOKEN[buf[i]!] === 1) i++;
-    if (i === nameStart) {
+    const lineStart = i;
+    let hash = FNV_OFFSET;
+    for (let c = buf[i]!; i < end && TOKEN[c] === 1; c = buf[++i]!)
+      hash = Math.imul(hash ^ (c | 0x20), 0x01000193) >>> 0;
+    if (i === lineStart) {
       const c = buf[i];
       return { status: 400, reason: c === SP || c === HTAB ? 'obsolete line folding' : 'invalid header name' };
     }
     if (buf[i] !== COLON) return { status: 400, reason: 'invalid header name' };
-    const nameEnd = i++;
+    const name = lowerFieldName(buf, lineStart, i, hash);
+    i++;
     while (i < end && (buf[i] === SP || buf[i] === HTAB)) i++;
     const valueStart = i;
     while (i < end && FIELD_VALUE[buf[i]!] === 1) i++;
     let valueEnd = i;
     while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HTAB)) valueEnd--;
     if (i < end && (buf[i] !== CR || buf[i + 1] !== LF)) return { status: 400, reason: 'invalid header value' };
+    if (names.length >= maxCount) return { status: 431, reason: 'too many header fields' };
+    names.push(name);
+    offsets.push(lineStart, valueStart, valueEnd, i);
+    if (byName !== null) {
+      const value = buf.toString('latin1', valueStart, valueEnd);
+      const existing = byName[name];
+      if (existing === undefined) byName[name] = value;
+      else if (typeof existing === 'string') byName[name] = [existing, value];
+      else existing.push(value);
+    }
     i += 2;
-    if (++count > maxCount) return { status: 431, reason: 'too many header fields' };
-    const name = buf.toString('latin1', nameStart, nameEnd);
-    const value = buf.toString('latin1', valueStart, valueEnd);
-    const lower = name.toLowerCase();
-    raw.push(name, lower, value);
-    const existing = byName[lower];
-    if (existing === undefined) byName[lower] = value;
-    else if (typeof existing === 'string') byName[lower] = [existing, value];
-    else existing.push(value);
   }
-  return { raw, byName };
+  return { names, offsets, byName };
 }
 
-/** The single value of a field; `null` when it is absent, `false` when it is repeated. */
-export function singleField(fields: HeaderFields, lowerName: string): string | null | false {
-  const value = fields.byName[lowerName];
-  if (value === undefined) return null;
-  return typeof value === 'string' ? value : false;
+/** The value of field `index`, as a string. */
+export function fieldValue(buf: Buffer, fields: HeaderFields, index: number): string {
+  return buf.toString('latin1', fields.offsets[index * 4 + 1], fields.offsets[index * 4 + 2]);
+}
+
+/** The name of field `index` as sent (case kept). */
+export function fieldName(buf: Buffer, fields: HeaderFields, index: number): string {
+  const start = fields.offsets[index * 4]!;
+  return buf.toString('latin1', start, start + fields.names[index]!.length);
+}
+
+/** The single value of a field; `null` when absent, `false` when repeated. */
+export function singleField(buf: Buffer, fields: HeaderFields, lowerName: string): string | null | false {
+  let found = -1;
+  for (let f = 0; f < fields.names.length; f++) {
+    if (fields.names[f] !== lowerName) continue;
+    if (found !== -1) return false;
+    found = f;
+  }
+  return found === -1 ? null : fieldValue(buf, fields, found);
 }
 
 /** All values of a list field (`Connection: a, b` over one or more lines), as lower-case tokens; null if absent. */
-export function fieldTokens(fields: HeaderFields, lowerName: string): string[] | null {
-  const value = fields.byName[lowerName];
-  if (value === undefined) return null;
-  return splitTokens(typeof value === 'string' ? value : value.join(','));
+export function fieldTokens(buf: Buffer, fields: HeaderFields, lowerName: string): string[] | null {
+  let tokens: string[] | null = null;
+  for (let f = 0; f < fields.names.length; f++) {
+    if (fields.names[f] !== lowerName) continue;
+    tokens ??= [];
+    for (const token of splitTokens(fieldValue(buf, fields, f))) tokens.push(token);
+  }
+  return tokens;
 }
 
 /** Comma-separated tokens, trimmed and lower-cased, empty ones dropped. */
 export function splitTokens(value: string): string[] {
+  if (value.indexOf(',') === -1) {
+    const token = value.trim().toLowerCase();
+    return token === '' ? [] : [token];
+  }
   const tokens: string[] = [];
   for (const part of value.split(',')) {
     const token = part.trim().toLowerCase();

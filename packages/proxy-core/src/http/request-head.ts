@@ -1,6 +1,6 @@
 import { METHODS } from 'node:http';
 import { CR, HOST, LF, SP, TARGET, TOKEN } from './chars.ts';
-import { fieldTokens, parseContentLength, parseHeaderFields, singleField } from './header-fields.ts';
+import { fieldTokens, parseContentLength, parseHeaderFields, type HeaderFields } from './header-fields.ts';
 import type { HttpLimits } from './limits.ts';
 
 /** A parsed and validated request head, with its body framing already decided. */
@@ -10,8 +10,9 @@ export type RequestHead = {
   target: string;
   /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
   versionMinor: number;
-  /** `[name, lowerName, value, ...]` triples as sent (names' case kept, values trimmed). */
-  rawHeaders: string[];
+  /** The buffer holding the head (the field offsets point into it). */
+  source: Buffer;
+  fields: HeaderFields;
   /** Lower-case names; a repeated field gives an array of its values in order. */
   headers: Record<string, string | string[]>;
   /** The Host header value, or the authority of an absolute-form target; undefined when absent. */
@@ -41,7 +42,7 @@ export function parseRequestHead(buf: Buffer, end: number, limits: HttpLimits): 
   let i = 0;
   while (i < end && TOKEN[buf[i]!] === 1) i++;
   if (i === 0 || buf[i] !== SP) return { status: 400, reason: 'invalid method' };
-  const method = buf.toString('latin1', 0, i);
+  const method = commonMethod(buf, i) ?? buf.toString('latin1', 0, i);
   // Only the methods llhttp knows: a server behind us built on it would refuse the others anyway.
   if (!knownMethods.has(method)) return { status: 501, reason: 'unknown method' };
   const targetStart = ++i;
@@ -54,21 +55,21 @@ export function parseRequestHead(buf: Buffer, end: number, limits: HttpLimits): 
   i += 9;
   if (buf[i] !== CR || buf[i + 1] !== LF) return { status: 400, reason: 'invalid request line' };
 
-  const fields = parseHeaderFields(buf, i + 2, end, limits.maxHeaderCount);
+  const fields = parseHeaderFields(buf, i + 2, end, limits.maxHeaderCount, true);
   if ('status' in fields) return fields;
-  const headers = fields.byName;
+  const headers = fields.byName!;
 
-  let host = singleField(fields, 'host');
+  let host = singleHeader(headers, 'host');
   if (host === false) return { status: 400, reason: 'duplicate Host header' };
   if (host === null && version === 1) return { status: 400, reason: 'missing Host header' };
   if (host !== null && !isValidHost(host)) return { status: 400, reason: 'invalid Host header' };
 
-  const contentLengthField = singleField(fields, 'content-length');
+  const contentLengthField = singleHeader(headers, 'content-length');
   if (contentLengthField === false) return { status: 400, reason: 'duplicate Content-Length' };
   const contentLength = contentLengthField === null ? -1 : parseContentLength(contentLengthField);
   if (contentLengthField !== null && contentLength === -1) return { status: 400, reason: 'invalid Content-Length' };
 
-  const transferEncoding = singleField(fields, 'transfer-encoding');
+  const transferEncoding = singleHeader(headers, 'transfer-encoding');
   if (transferEncoding === false) return { status: 400, reason: 'duplicate Transfer-Encoding' };
   let chunked = false;
   if (transferEncoding !== null) {
@@ -79,21 +80,23 @@ export function parseRequestHead(buf: Buffer, end: number, limits: HttpLimits): 
     chunked = true;
   }
 
-  const targetProblem = checkTargetForm(method, target);
-  if (targetProblem !== null) return targetProblem;
-  const authority = absoluteFormAuthority(target);
-  if (authority !== undefined) {
-    if (!isValidHost(authority)) return { status: 400, reason: 'invalid request-target authority' };
-    host = authority; // RFC 9112 3.2.2: the target's authority replaces Host
+  if (target.charCodeAt(0) !== 47 /* / */) {
+    const targetProblem = checkTargetForm(method, target);
+    if (targetProblem !== null) return targetProblem;
+    const authority = absoluteFormAuthority(target);
+    if (authority !== undefined) {
+      if (!isValidHost(authority)) return { status: 400, reason: 'invalid request-target authority' };
+      host = authority; // RFC 9112 3.2.2: the target's authority replaces Host
+    }
   }
 
-  const connectionTokens = fieldTokens(fields, 'connection');
+  const connectionTokens = headers.connection === undefined ? null : fieldTokens(buf, fields, 'connection');
   const closeAsked = connectionTokens !== null && connectionTokens.includes('close');
   const keepAlive = version === 1 ? !closeAsked : connectionTokens !== null && connectionTokens.includes('keep-alive');
-  const upgrade = singleField(fields, 'upgrade');
+  const upgrade = singleHeader(headers, 'upgrade');
   const wantsUpgrade = typeof upgrade === 'string' && connectionTokens !== null && connectionTokens.includes('upgrade');
 
-  const expect = singleField(fields, 'expect');
+  const expect = singleHeader(headers, 'expect');
   if (expect === false || (expect !== null && expect.toLowerCase() !== '100-continue')) {
     return { status: 417, reason: 'unsupported Expect' };
   }
@@ -102,7 +105,8 @@ export function parseRequestHead(buf: Buffer, end: number, limits: HttpLimits): 
     method,
     target,
     versionMinor: version,
-    rawHeaders: fields.raw,
+    source: buf,
+    fields,
     headers,
     host: host ?? undefined,
     contentLength,
@@ -115,6 +119,20 @@ export function parseRequestHead(buf: Buffer, end: number, limits: HttpLimits): 
 }
 
 const knownMethods = new Set(METHODS);
+
+/** GET and POST without building a string (most requests). */
+function commonMethod(buf: Buffer, length: number): string | null {
+  if (length === 3 && buf[0] === 71 && buf[1] === 69 && buf[2] === 84) return 'GET';
+  if (length === 4 && buf[0] === 80 && buf[1] === 79 && buf[2] === 83 && buf[3] === 84) return 'POST';
+  return null;
+}
+
+/** The single value of a header; `null` when absent, `false` when repeated. */
+function singleHeader(headers: Record<string, string | string[]>, lowerName: string): string | null | false {
+  const value = headers[lowerName];
+  if (value === undefined) return null;
+  return typeof value === 'string' ? value : false;
+}
 
 /** `HTTP/1.0` or `HTTP/1.1` at `i`; other well-formed versions get 505. */
 export function parseVersion(buf: Buffer, i: number, end: number): number | HeadError {

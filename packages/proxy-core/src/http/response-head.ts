@@ -1,20 +1,30 @@
 import { CR, LF, SP } from './chars.ts';
-import { fieldTokens, parseContentLength, parseHeaderFields, singleField } from './header-fields.ts';
+import {
+  fieldTokens,
+  fieldValue,
+  parseContentLength,
+  parseHeaderFields,
+  singleField,
+  type HeaderFields,
+} from './header-fields.ts';
 import type { HttpLimits } from './limits.ts';
 import { parseVersion } from './request-head.ts';
 
-/** An upstream response head and how its body is framed. */
+/** An upstream response head and how its body is framed. Field lines stay offsets into `source`. */
 export type ResponseHead = {
   versionMinor: number;
   status: number;
-  reason: string;
-  /** `[name, lowerName, value, ...]` triples. */
-  rawHeaders: string[];
-  headers: Record<string, string | string[]>;
+  /** The status line's reason phrase: `source[reasonStart, reasonEnd)`. */
+  reasonStart: number;
+  reasonEnd: number;
+  source: Buffer;
+  fields: HeaderFields;
   /** 'none' (HEAD, 1xx, 204, 304), 'length', 'chunked', or 'close' (read until the upstream closes). */
   framing: 'none' | 'length' | 'chunked' | 'close';
   contentLength: number;
   connectionTokens: string[] | null;
+  /** The Upgrade header of a 101 response. */
+  upgrade: string | null;
   /** Whether the upstream connection may carry another request afterwards. */
   reusable: boolean;
 };
@@ -27,31 +37,27 @@ export function parseResponseHead(buf: Buffer, end: number, method: string, limi
   const version = parseVersion(buf, 0, end);
   if (typeof version !== 'number') return version.reason;
   if (buf[8] !== SP) return 'invalid status line';
-  let i = 9;
-  const status = digit(buf[i]) * 100 + digit(buf[i + 1]) * 10 + digit(buf[i + 2]);
+  const status = digit(buf[9]) * 100 + digit(buf[10]) * 10 + digit(buf[11]);
   if (!(status >= 100 && status <= 999)) return 'invalid status code';
-  i += 3;
-  let reasonEnd = i;
-  if (buf[i] === SP) {
-    reasonEnd = ++i;
+  let reasonStart = 12;
+  let reasonEnd = 12;
+  if (buf[12] === SP) {
+    reasonStart = reasonEnd = 13;
     while (reasonEnd < end && buf[reasonEnd] !== CR && buf[reasonEnd] !== LF) reasonEnd++;
   }
-  if (buf[reasonEnd] !== CR || buf[reasonEnd + 1] !== LF) {
-    if (reasonEnd !== end) return 'invalid status line';
-  }
-  const reason = buf.toString('latin1', i, reasonEnd);
-  const fields = parseHeaderFields(buf, reasonEnd + 2, end, limits.maxHeaderCount);
+  if (reasonEnd !== end && (buf[reasonEnd] !== CR || buf[reasonEnd + 1] !== LF)) return 'invalid status line';
+  const fields = parseHeaderFields(buf, reasonEnd + 2, end, limits.maxHeaderCount, false);
   if ('status' in fields) return `upstream ${fields.reason}`;
 
-  const contentLengthField = singleField(fields, 'content-length');
+  const contentLengthField = singleField(buf, fields, 'content-length');
   if (contentLengthField === false) return 'duplicate Content-Length';
   const contentLength = contentLengthField === null ? -1 : parseContentLength(contentLengthField);
   if (contentLengthField !== null && contentLength === -1) return 'invalid Content-Length';
-  const transferEncoding = singleField(fields, 'transfer-encoding');
+  const transferEncoding = singleField(buf, fields, 'transfer-encoding');
   if (transferEncoding === false) return 'duplicate Transfer-Encoding';
   if (transferEncoding !== null && contentLengthField !== null) return 'both Content-Length and Transfer-Encoding';
 
-  const connectionTokens = fieldTokens(fields, 'connection');
+  const connectionTokens = fieldTokens(buf, fields, 'connection');
   let framing: ResponseHead['framing'];
   if (method === 'HEAD' || status < 200 || status === 204 || status === 304) framing = 'none';
   else if (transferEncoding !== null) framing = transferEncoding.toLowerCase() === 'chunked' ? 'chunked' : 'close';
@@ -60,16 +66,22 @@ export function parseResponseHead(buf: Buffer, end: number, method: string, limi
   const keepAliveAsked = connectionTokens !== null && connectionTokens.includes('keep-alive');
   const closeAsked = connectionTokens !== null && connectionTokens.includes('close');
   const reusable = framing !== 'close' && !closeAsked && (version === 1 || keepAliveAsked);
-
+  let upgrade: string | null = null;
+  if (status === 101) {
+    const index = fields.names.indexOf('upgrade');
+    if (index !== -1) upgrade = fieldValue(buf, fields, index);
+  }
   return {
     versionMinor: version,
     status,
-    reason,
-    rawHeaders: fields.raw,
-    headers: fields.byName,
+    reasonStart,
+    reasonEnd,
+    source: buf,
+    fields,
     framing,
     contentLength,
     connectionTokens,
+    upgrade,
     reusable,
   };
 }

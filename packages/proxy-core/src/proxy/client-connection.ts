@@ -1,15 +1,17 @@
 import { RequestView } from '@alb/dslx';
 import type { Socket } from 'node:net';
-import { applyHeaderRewrite, type HeaderList } from '../actions/header-rewrite.ts';
 import { corsHeaders } from '../actions/cors.ts';
+import { applyHeaderRewrite, type HeaderList } from '../actions/header-rewrite.ts';
 import { encodePath, rawQuery } from '../actions/path-encoding.ts';
 import type { RequestContext } from '../actions/request-context.ts';
 import type { Endpoint } from '../balancer/endpoint.ts';
 import { ChunkedDecoder } from '../http/chunked-decoder.ts';
+import { headBuilder } from '../http/head-builder.ts';
+import { fieldName, fieldValue } from '../http/header-fields.ts';
 import { parseRequestHead, type HeadError, type RequestHead } from '../http/request-head.ts';
 import { parseResponseHead, type ResponseHead } from '../http/response-head.ts';
-import { resolveClientIp } from '../http/trusted-proxies.ts';
 import { statusText } from '../http/status-text.ts';
+import { resolveClientIp } from '../http/trusted-proxies.ts';
 import type { Route } from '../router/route.ts';
 import type { ListenerContext } from './listener-context.ts';
 import { localResponse } from './local-response.ts';
@@ -17,10 +19,12 @@ import type { UpstreamConnection, UpstreamOwner } from './upstream-pool.ts';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const CHUNK_END = Buffer.from('0\r\n\r\n');
-const CRLF = '\r\n';
+const CONTINUE_100 = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n');
 
-/** Where a connection is: reading a head, sending a request body, waiting for the response, dropping an
- * unwanted body, tunnelling an upgraded connection, or closed. */
+/**
+ * Where a connection is: reading a head, sending a request body, waiting for (or relaying) the response with the
+ * request fully sent, dropping a body nobody wants, tunnelling an upgraded connection, or closed.
+ */
 const HEAD = 0;
 const BODY = 1;
 const WAITING = 2;
@@ -64,11 +68,17 @@ const responseFieldsNotForwarded = new Set([
 
 /** A body the proxy did not forward (error, redirect) is read and dropped up to this size; bigger closes. */
 const MAX_DISCARD_BYTES = 64 * 1024;
+/** Body bytes held while the upstream connection opens, before the client is paused. */
+const MAX_EARLY_BODY_BYTES = 64 * 1024;
 
 /**
  * One client connection: reads request heads strictly, routes each request, proxies it to an upstream (streaming
  * both bodies with backpressure), and keeps the connection for the next request (pipelined or not) when both
  * sides allow it. One exchange at a time; bytes of a pipelined next request wait in `input`.
+ *
+ * Hot path notes: heads are forwarded by copying the kept lines byte for byte into one Buffer (no strings per
+ * header); the response head and the first body bytes leave in one write; upstream data arrives in a shared read
+ * buffer and is copied only into what is written; timeouts are checked by the listener's sweeper, not timers.
  */
 export class ClientConnection implements UpstreamOwner {
   readonly socket: Socket;
@@ -82,6 +92,8 @@ export class ClientConnection implements UpstreamOwner {
   headStartedAt = 0;
   lastActivity: number;
   private served = 0;
+  /** Called once the socket is closed, whatever closed it. */
+  onClose: (() => void) | null = null;
 
   // The current exchange.
   private head: RequestHead | null = null;
@@ -96,12 +108,14 @@ export class ClientConnection implements UpstreamOwner {
   private requestDecoder: ChunkedDecoder | null = null;
   private requestBodyDone = true;
   private requestBodyBytesSent = 0;
+  private upstreamReady = false;
+  /** Upstream inactivity deadline (connect, send or read timeout), 0 when none. */
+  upstreamDeadline = 0;
   private responseBuffer: Buffer | null = null;
   private response: ResponseHead | null = null;
-  private responseMode: 'none' | 'length' | 'chunked' | 'close' = 'none';
   private responseRemaining = 0;
   private responseDecoder: ChunkedDecoder | null = null;
-  /** Re-encode the response body as chunked to the client (upstream read-until-close, HTTP/1.1 client). */
+  /** Re-encode the response body as chunked to the client (upstream chunked or read-until-close, HTTP/1.1 client). */
   private chunkToClient = false;
   private responseStarted = false;
   private exchangeStartedAt = 0;
@@ -114,7 +128,6 @@ export class ClientConnection implements UpstreamOwner {
     this.listener = listener;
     this.peerIp = normalizePeer(socket.remoteAddress);
     this.lastActivity = now;
-    socket.setNoDelay(true);
     listener.stats.activeConnections++;
     socket.on('data', (chunk: Buffer) => this.onClientData(chunk));
     socket.on('end', () => this.onClientEnd());
@@ -124,9 +137,6 @@ export class ClientConnection implements UpstreamOwner {
       if (this.upstream !== null) this.upstream.socket.resume();
     });
   }
-
-  /** Called once the socket is closed, whatever closed it. */
-  onClose: (() => void) | null = null;
 
   /** Whether any request was served (the first request gets the header timeout, later ones the idle timeout). */
   get servedAny(): boolean {
@@ -150,21 +160,34 @@ export class ClientConnection implements UpstreamOwner {
     else this.refuse({ status: 408, reason: 'request head not received in time' });
   }
 
+  /** Called by the sweeper when the upstream deadline passed. */
+  timeOutUpstream(): void {
+    this.upstreamDeadline = 0;
+    const conn = this.upstream;
+    if (this.phase === TUNNEL || this.phase === CLOSED) return;
+    if (this.response !== null) {
+      this.upstreamBroke();
+      return;
+    }
+    const connecting = conn !== null && !conn.connected;
+    if (connecting) this.markEndpointFailed();
+    this.upstreamFailed(504, connecting ? 'upstream connect timed out' : 'upstream timed out', connecting);
+  }
+
   // ---- client side ----
 
   private onClientData(chunk: Buffer): void {
     this.lastActivity = Date.now();
-    switch (this.phase) {
-      case TUNNEL:
-        if (this.upstream !== null && !this.upstream.socket.write(chunk)) this.socket.pause();
-        return;
-      case CLOSED:
-        return;
+    const phase = this.phase;
+    if (phase === TUNNEL) {
+      if (this.upstream !== null && !this.upstream.socket.write(chunk)) this.socket.pause();
+      return;
     }
+    if (phase === CLOSED) return;
     this.input = this.input === null ? chunk : Buffer.concat([this.input, chunk]);
-    if (this.phase === HEAD) this.readHeads();
-    else if (this.phase === BODY) this.forwardRequestBody();
-    else if (this.phase === DISCARD) this.discardRequestBody();
+    if (phase === HEAD) this.readHeads();
+    else if (phase === BODY) this.forwardRequestBody();
+    else if (phase === DISCARD) this.discardRequestBody();
     else if (this.input.length > this.listener.settings.limits.maxHeadBytes) this.socket.pause(); // pipelined backlog
   }
 
@@ -177,18 +200,19 @@ export class ClientConnection implements UpstreamOwner {
   }
 
   private onClosed(): void {
-    if (this.phase !== CLOSED) this.phase = CLOSED;
+    this.phase = CLOSED;
     this.listener.stats.activeConnections--;
     this.dropUpstream();
     this.onClose?.();
   }
 
-  /** Ends the connection after what was written (or with `last`); the socket's close event does the rest. */
-  private endConnection(last?: string): void {
+  /** Ends the connection after what was written (plus `last`); the socket's close event does the rest. */
+  private endConnection(last?: string | Buffer): void {
     this.phase = CLOSED;
     this.input = null;
     if (last === undefined) this.socket.end();
-    else this.socket.end(last, 'latin1');
+    else if (typeof last === 'string') this.socket.end(last, 'latin1');
+    else this.socket.end(last);
   }
 
   /** Parses and starts as many requests as the buffered input holds, one exchange at a time. */
@@ -220,8 +244,7 @@ export class ClientConnection implements UpstreamOwner {
         this.refuse({ status: 431, reason: 'request head too large' });
         return;
       }
-      const rest = end + 4 === input.length ? null : input.subarray(end + 4);
-      this.input = rest;
+      this.input = end + 4 === input.length ? null : input.subarray(end + 4);
       const head = parseRequestHead(headBuf, headEnd, this.listener.settings.limits);
       if ('status' in head) {
         this.refuse(head);
@@ -235,8 +258,7 @@ export class ClientConnection implements UpstreamOwner {
   private checkPartialHead(input: Buffer): void {
     if (this.headStartedAt === 0) this.headStartedAt = Date.now();
     const limits = this.listener.settings.limits;
-    const lineEnd = input.indexOf(10);
-    if (lineEnd === -1 && input.length > limits.maxTargetBytes + 64) {
+    if (input.length > limits.maxTargetBytes + 64 && input.indexOf(10) === -1) {
       this.refuse({ status: 414, reason: 'request-target too long' });
       return;
     }
@@ -275,6 +297,7 @@ export class ClientConnection implements UpstreamOwner {
     this.response = null;
     this.responseBuffer = null;
     this.affinityCookie = null;
+    this.upstreamReady = false;
     const listener = this.listener;
     this.closeAfterResponse = !head.keepAlive || listener.draining || this.served >= listener.keepalive.requests;
     this.requestMode = head.chunked ? CHUNKED : head.contentLength > 0 ? SIZED : NO_BODY;
@@ -283,18 +306,12 @@ export class ClientConnection implements UpstreamOwner {
     this.requestBodyDone = this.requestMode === NO_BODY;
     this.requestBodyBytesSent = 0;
 
-    const clientIp = resolveClientIp(
-      this.peerIp,
-      head.headers['x-forwarded-for'],
-      head.headers['x-real-ip'],
-      listener.trusted,
-    );
-    const view = new RequestView({
-      method: head.method,
-      url: head.target,
-      headers: head.headers,
-      remoteAddress: clientIp,
-    });
+    const headers = head.headers;
+    const clientIp =
+      listener.trusted === null
+        ? this.peerIp
+        : resolveClientIp(this.peerIp, headers['x-forwarded-for'], headers['x-real-ip'], listener.trusted);
+    const view = new RequestView({ method: head.method, url: head.target, headers, remoteAddress: clientIp });
     const ctx: RequestContext = { head, view, clientIp, scheme: 'http', port: listener.port };
     this.ctx = ctx;
     const routing = listener.routing; // read once: a config swap mid-request does not affect this exchange
@@ -310,7 +327,7 @@ export class ClientConnection implements UpstreamOwner {
       return;
     }
     if (route.cors !== null && head.method === 'OPTIONS') {
-      this.respondLocally(204, { headers: corsHeaders(route.cors, stringHeader(head.headers.origin), true) });
+      this.respondLocally(204, { headers: corsHeaders(route.cors, stringHeader(headers.origin), true) });
       return;
     }
     if (route.balancer === null || route.balancer.endpoints.length === 0) {
@@ -329,7 +346,6 @@ export class ClientConnection implements UpstreamOwner {
       return;
     }
     this.phase = this.requestBodyDone ? WAITING : BODY;
-    this.socket.pause(); // body bytes wait until there is an upstream to send them to
     this.connectUpstream(null);
   }
 
@@ -341,7 +357,7 @@ export class ClientConnection implements UpstreamOwner {
     if (!this.requestBodyDone && (this.requestMode === CHUNKED || this.requestRemaining > MAX_DISCARD_BYTES)) {
       this.closeAfterResponse = true;
     }
-    const close = this.closeAfterResponse;
+    const close = this.closeAfterResponse || this.listener.draining;
     const text = localResponse(status, {
       reason: options.reason,
       headers: options.headers,
@@ -366,7 +382,7 @@ export class ClientConnection implements UpstreamOwner {
   /** Back to reading heads: pipelined input first, then the socket. */
   private nextRequest(): void {
     this.phase = HEAD;
-    this.socket.resume();
+    if (this.socket.isPaused()) this.socket.resume();
     this.readHeads();
   }
 
@@ -399,33 +415,48 @@ export class ClientConnection implements UpstreamOwner {
     const idle = pool.takeIdle();
     if (idle !== null) {
       idle.owner = this;
-      this.onUpstreamReady(idle);
+      this.upstream = idle;
+      this.onUpstreamConnect();
       return;
     }
-    this.upstream = pool.open(this, route.connectTimeoutMs, (conn) => this.onUpstreamReady(conn));
+    this.upstream = pool.open(this, now);
+    this.upstreamDeadline = now + route.connectTimeoutMs;
   }
 
-  private onUpstreamReady(conn: UpstreamConnection): void {
+  onUpstreamConnect(): void {
+    const conn = this.upstream;
+    if (conn === null) return;
     if (this.phase === CLOSED) {
-      conn.pool.release(conn);
+      conn.pool.release(conn, Date.now());
+      this.upstream = null;
       return;
     }
-    this.upstream = conn;
+    this.upstreamReady = true;
     const route = this.route!;
-    conn.socket.setTimeout(this.requestBodyDone ? route.readTimeoutMs : route.sendTimeoutMs);
-    const socket = conn.socket;
-    socket.cork();
-    socket.write(this.buildUpstreamHead(), 'latin1');
-    this.upstreamSentAt = Date.now();
-    if (this.head!.expectContinue && !this.requestBodyDone && this.requestBodyBytesSent === 0) {
-      this.socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+    const now = Date.now();
+    this.upstreamSentAt = now;
+    this.upstreamDeadline = now + (this.requestBodyDone ? route.readTimeoutMs : route.sendTimeoutMs);
+    let head = this.buildUpstreamHead();
+    // A sized body already received goes out in the same write as the head.
+    if (this.requestMode === SIZED && this.input !== null && this.phase === BODY) {
+      const input = this.input;
+      const take = Math.min(this.requestRemaining, input.length);
+      head = Buffer.concat([head, input.subarray(0, take)]);
+      this.requestRemaining -= take;
+      this.requestBodyBytesSent += take;
+      this.input = take === input.length ? null : input.subarray(take);
+      if (this.requestRemaining === 0) this.requestBodyDone = true;
     }
-    if (this.phase === BODY) this.forwardRequestBody();
-    socket.uncork();
-    if (this.phase !== CLOSED) this.socket.resume();
+    const writable = conn.socket.write(head);
+    if (this.head!.expectContinue && !this.requestBodyDone && this.requestBodyBytesSent === 0)
+      this.socket.write(CONTINUE_100);
+    if (this.requestBodyDone) this.onRequestSent();
+    else if (this.phase === BODY) this.forwardRequestBody();
+    if (!writable && !this.requestBodyDone) this.socket.pause();
+    else if (this.phase !== CLOSED && this.socket.isPaused()) this.socket.resume();
   }
 
-  private buildUpstreamHead(): string {
+  private buildUpstreamHead(): Buffer {
     const head = this.head!;
     const route = this.route!;
     const ctx = this.ctx!;
@@ -436,57 +467,62 @@ export class ClientConnection implements UpstreamOwner {
       const query = rawQuery(head.target);
       target = encodePath(path) + (query === '' ? '' : `?${query}`);
     }
-    const connectionTokens = head.connectionTokens;
-    const raw = head.rawHeaders;
-    const out: HeaderList = [];
-    for (let i = 0; i < raw.length; i += 3) {
-      const lower = raw[i + 1]!;
-      if (requestFieldsNotForwarded.has(lower)) continue;
-      if (connectionTokens !== null && connectionTokens.includes(lower)) continue;
-      out.push(raw[i]!, raw[i + 2]!);
+    const source = head.source;
+    const { names, offsets } = head.fields;
+    const tokens = head.connectionTokens;
+    const b = headBuilder;
+    b.text(`${head.method} ${target} HTTP/1.1\r\nHost: ${route.vhost ?? head.host ?? ''}\r\n`);
+    let rewritten: HeaderList | null = null;
+    if (route.requestHeaders !== null) rewritten = [];
+    for (let f = 0; f < names.length; f++) {
+      const name = names[f]!;
+      if (requestFieldsNotForwarded.has(name) || (tokens !== null && tokens.includes(name))) continue;
+      if (rewritten !== null) rewritten.push(fieldName(source, head.fields, f), fieldValue(source, head.fields, f));
+      else b.bytes(source, offsets[f * 4]!, offsets[f * 4 + 3]! + 2);
     }
-    const peerTrusted = listener.trusted !== null && listener.trusted.trusts(this.peerIp);
-    const forwardedFor = stringHeader(head.headers['x-forwarded-for'], ', ');
-    out.push('X-Real-IP', ctx.clientIp);
-    out.push(
-      'X-Forwarded-For',
-      peerTrusted && forwardedFor !== undefined ? `${forwardedFor}, ${this.peerIp}` : this.peerIp,
-    );
-    out.push('X-Forwarded-Proto', (peerTrusted && stringHeader(head.headers['x-forwarded-proto'])) || ctx.scheme);
-    out.push('X-Forwarded-Host', (peerTrusted && stringHeader(head.headers['x-forwarded-host'])) || (head.host ?? ''));
-    out.push(
-      'X-Forwarded-Port',
-      (peerTrusted && stringHeader(head.headers['x-forwarded-port'])) || String(listener.port),
-    );
-    if (route.requestHeaders !== null) applyHeaderRewrite(route.requestHeaders, out, ctx);
-    let text = `${head.method} ${target} HTTP/1.1\r\nHost: ${route.vhost ?? head.host ?? ''}\r\n`;
-    for (let i = 0; i < out.length; i += 2) text += `${out[i]}: ${out[i + 1]}\r\n`;
-    if (this.requestMode === CHUNKED) text += 'Transfer-Encoding: chunked\r\n';
-    if (head.upgrade !== null) text += `Connection: upgrade\r\nUpgrade: ${head.upgrade}\r\n`;
-    return text + CRLF;
+    const trusted = listener.trusted;
+    const peerTrusted = trusted !== null && trusted.trusts(this.peerIp);
+    const headers = head.headers;
+    let added = `X-Real-IP: ${ctx.clientIp}\r\nX-Forwarded-For: `;
+    const forwardedFor = peerTrusted ? stringHeader(headers['x-forwarded-for'], ', ') : undefined;
+    added += forwardedFor !== undefined ? `${forwardedFor}, ${this.peerIp}` : this.peerIp;
+    added += `\r\nX-Forwarded-Proto: ${(peerTrusted && stringHeader(headers['x-forwarded-proto'])) || ctx.scheme}`;
+    added += `\r\nX-Forwarded-Host: ${(peerTrusted && stringHeader(headers['x-forwarded-host'])) || (head.host ?? '')}`;
+    added += `\r\nX-Forwarded-Port: ${(peerTrusted && stringHeader(headers['x-forwarded-port'])) || listener.port}\r\n`;
+    if (rewritten !== null) {
+      applyHeaderRewrite(route.requestHeaders!, rewritten, ctx);
+      for (let i = 0; i < rewritten.length; i += 2) added += `${rewritten[i]}: ${rewritten[i + 1]}\r\n`;
+    }
+    if (this.requestMode === CHUNKED) added += 'Transfer-Encoding: chunked\r\n';
+    if (head.upgrade !== null) added += `Connection: upgrade\r\nUpgrade: ${head.upgrade}\r\n`;
+    return b.text(added + '\r\n').build();
   }
 
-  /** Sends the buffered request body bytes upstream (re-framed when chunked), with backpressure. */
+  /** Sends buffered request body bytes upstream (re-framed when chunked), with backpressure. */
   private forwardRequestBody(): void {
     const conn = this.upstream;
     const input = this.input;
-    if (conn === null || input === null || (!conn.connected && !conn.reused)) return;
+    if (conn === null || !this.upstreamReady) {
+      // Still connecting: hold a little, then stop reading until there is somewhere to send it.
+      if (input !== null && input.length > MAX_EARLY_BODY_BYTES) this.socket.pause();
+      return;
+    }
+    if (input === null) return;
     let writable = true;
+    const socket = conn.socket;
     if (this.requestMode === SIZED) {
       const take = Math.min(this.requestRemaining, input.length);
-      writable = conn.socket.write(take === input.length ? input : input.subarray(0, take));
+      writable = socket.write(take === input.length ? input : input.subarray(0, take));
       this.requestRemaining -= take;
       this.requestBodyBytesSent += take;
       this.input = take === input.length ? null : input.subarray(take);
       if (this.requestRemaining === 0) this.requestBodyDone = true;
     } else {
       const decoder = this.requestDecoder!;
-      const socket = conn.socket;
-      const stop = decoder.feed(input, 0, (data) => {
-        socket.write(`${data.length.toString(16)}\r\n`, 'latin1');
-        writable = socket.write(data);
-        socket.write(CRLF, 'latin1');
-        this.requestBodyBytesSent += data.length;
+      const stop = decoder.feed(input, 0, input.length, (buf, from, to) => {
+        writable = socket.write(headBuilder.text(`${(to - from).toString(16)}\r\n`).build(buf, from, to));
+        socket.write('\r\n', 'latin1');
+        this.requestBodyBytesSent += to - from;
       });
       if (decoder.error !== null) {
         this.failRequestBody(decoder.error);
@@ -498,12 +534,19 @@ export class ClientConnection implements UpstreamOwner {
         this.requestBodyDone = true;
       }
     }
+    this.upstreamDeadline = Date.now() + this.route!.sendTimeoutMs;
     if (this.requestBodyDone) {
-      this.phase = WAITING;
-      conn.socket.setTimeout(this.route!.readTimeoutMs);
+      this.onRequestSent();
       return;
     }
     if (!writable) this.socket.pause();
+  }
+
+  /** The whole request is upstream: now only the response is awaited (or being relayed). */
+  private onRequestSent(): void {
+    if (this.phase === BODY) this.phase = WAITING;
+    if (this.response === null) this.upstreamDeadline = Date.now() + this.route!.readTimeoutMs;
+    if (this.input !== null && this.input.length > this.listener.settings.limits.maxHeadBytes) this.socket.pause();
   }
 
   /** The client's chunked framing broke mid-body: nothing on either connection can be trusted any more. */
@@ -521,168 +564,193 @@ export class ClientConnection implements UpstreamOwner {
     if (this.phase === BODY || this.phase === TUNNEL) this.socket.resume();
   }
 
-  onUpstreamData(chunk: Buffer): void {
-    const conn = this.upstream;
-    if (conn === null) return;
+  onUpstreamData(buf: Buffer, length: number): void {
+    if (this.upstream === null) return;
     if (this.phase === TUNNEL) {
-      if (!this.socket.write(chunk)) conn.socket.pause();
+      if (!this.socket.write(Buffer.from(buf.subarray(0, length)))) this.upstream.socket.pause();
       return;
     }
     if (this.response === null) {
-      this.readResponseHead(chunk);
+      this.readResponseHead(buf, length);
       return;
     }
-    this.forwardResponseBody(chunk, 0);
+    this.upstreamDeadline = Date.now() + this.route!.readTimeoutMs;
+    this.forwardResponseBody(buf, 0, length, null);
   }
 
-  private readResponseHead(chunk: Buffer): void {
-    let buf = this.responseBuffer === null ? chunk : Buffer.concat([this.responseBuffer, chunk]);
+  private readResponseHead(chunk: Buffer, length: number): void {
+    // The chunk may be the shared read buffer: parse it in place when the head is complete (the usual case), and
+    // keep a private copy only of an incomplete head.
+    let buf: Buffer;
+    let bufEnd: number;
+    if (this.responseBuffer === null) {
+      buf = chunk;
+      bufEnd = length;
+    } else {
+      buf = Buffer.concat([this.responseBuffer, chunk.subarray(0, length)]);
+      bufEnd = buf.length;
+    }
+    let start = 0;
     for (;;) {
-      const end = buf.indexOf(CRLFCRLF);
-      if (end === -1) {
-        if (buf.length > this.listener.settings.limits.maxHeadBytes)
+      const end = buf.indexOf(CRLFCRLF, start);
+      if (end === -1 || end + 4 > bufEnd) {
+        if (bufEnd - start > this.listener.settings.limits.maxHeadBytes)
           this.upstreamFailed(502, 'upstream response head too large', false);
-        else this.responseBuffer = buf;
+        else this.responseBuffer = Buffer.from(buf.subarray(start, bufEnd));
         return;
       }
-      const parsed = parseResponseHead(buf, end, this.head!.method, this.listener.settings.limits);
+      const headBuf = start === 0 ? buf : buf.subarray(start, bufEnd);
+      const parsed = parseResponseHead(headBuf, end - start, this.head!.method, this.listener.settings.limits);
       if (typeof parsed === 'string') {
         this.upstreamFailed(502, `invalid upstream response: ${parsed}`, false);
         return;
       }
-      const rest = buf.subarray(end + 4);
       if (parsed.status >= 100 && parsed.status < 200 && parsed.status !== 101) {
         // Interim responses (100, 103) are consumed here: the proxy answers Expect itself.
-        buf = rest;
-        if (buf.length === 0) {
+        start = end + 4;
+        if (start === bufEnd) {
           this.responseBuffer = null;
           return;
         }
         continue;
       }
       this.responseBuffer = null;
-      this.onResponseHead(parsed, rest);
+      this.onResponseHead(parsed, end + 4 - start, bufEnd - start);
       return;
     }
   }
 
-  private onResponseHead(response: ResponseHead, rest: Buffer): void {
+  /** `response.source[bodyStart, bodyEnd)` holds the first body bytes (possibly in the shared read buffer). */
+  private onResponseHead(response: ResponseHead, bodyStart: number, bodyEnd: number): void {
     this.response = response;
     this.status = response.status;
-    this.listener.stats.upstreamLatency.observe((Date.now() - this.upstreamSentAt) / 1000);
+    const now = Date.now();
+    this.listener.stats.upstreamLatency.observe((now - this.upstreamSentAt) / 1000);
+    this.upstreamDeadline = now + this.route!.readTimeoutMs;
     const head = this.head!;
+    const source = response.source;
     if (response.status === 101) {
       if (head.upgrade === null) {
         this.upstreamFailed(502, 'upstream switched protocols without being asked', false);
         return;
       }
-      this.startTunnel(response, rest);
+      this.startTunnel(response, bodyStart, bodyEnd);
       return;
     }
     if (!this.requestBodyDone) {
       // The upstream answered before reading the whole body: neither connection can carry another request.
       this.closeAfterResponse = true;
     }
-    this.responseMode = response.framing;
-    this.responseRemaining = response.framing === 'length' ? response.contentLength : 0;
-    this.responseDecoder = response.framing === 'chunked' ? new ChunkedDecoder(this.listener.settings.limits) : null;
+    const framing = response.framing;
+    this.responseRemaining = framing === 'length' ? response.contentLength : 0;
+    this.responseDecoder = framing === 'chunked' ? new ChunkedDecoder(this.listener.settings.limits) : null;
     const clientIsHttp11 = head.versionMinor === 1;
-    this.chunkToClient = clientIsHttp11 && (response.framing === 'chunked' || response.framing === 'close');
-    if (!clientIsHttp11 && (response.framing === 'chunked' || response.framing === 'close'))
-      this.closeAfterResponse = true;
-    this.socket.cork();
-    this.socket.write(this.buildClientHead(response), 'latin1');
+    this.chunkToClient = clientIsHttp11 && (framing === 'chunked' || framing === 'close');
+    if (!clientIsHttp11 && (framing === 'chunked' || framing === 'close')) this.closeAfterResponse = true;
+    this.buildClientHead(response);
     this.responseStarted = true;
-    if (response.framing === 'none') {
-      this.socket.uncork();
+    if (framing === 'none') {
+      this.socket.write(headBuilder.build());
       this.finishExchange();
       return;
     }
-    if (rest.length > 0) this.forwardResponseBody(rest, 0);
-    this.socket.uncork();
+    this.forwardResponseBody(source, bodyStart, bodyEnd, headBuilder);
   }
 
-  private buildClientHead(response: ResponseHead): string {
+  /** Puts the client's response head into the shared head builder (the caller builds it, maybe with body bytes). */
+  private buildClientHead(response: ResponseHead): void {
     const route = this.route!;
     const head = this.head!;
-    const raw = response.rawHeaders;
+    const source = response.source;
+    const { names, offsets } = response.fields;
     const tokens = response.connectionTokens;
-    const out: HeaderList = [];
-    for (let i = 0; i < raw.length; i += 3) {
-      const lower = raw[i + 1]!;
-      if (responseFieldsNotForwarded.has(lower)) continue;
-      if (tokens !== null && tokens.includes(lower)) continue;
-      out.push(raw[i]!, raw[i + 2]!);
+    const b = headBuilder;
+    b.text(`HTTP/1.1 ${response.status} `).bytes(source, response.reasonStart, response.reasonEnd).text('\r\n');
+    let rewritten: HeaderList | null = null;
+    if (route.responseHeaders !== null) rewritten = [];
+    for (let f = 0; f < names.length; f++) {
+      const name = names[f]!;
+      if (responseFieldsNotForwarded.has(name) || (tokens !== null && tokens.includes(name))) continue;
+      if (rewritten !== null)
+        rewritten.push(fieldName(source, response.fields, f), fieldValue(source, response.fields, f));
+      else b.bytes(source, offsets[f * 4]!, offsets[f * 4 + 3]! + 2);
     }
-    if (route.responseHeaders !== null) applyHeaderRewrite(route.responseHeaders, out, this.ctx);
-    if (route.cors !== null) out.push(...corsHeaders(route.cors, stringHeader(head.headers.origin), false));
+    let added = '';
+    if (rewritten !== null) {
+      applyHeaderRewrite(route.responseHeaders!, rewritten, this.ctx);
+      for (let i = 0; i < rewritten.length; i += 2) added += `${rewritten[i]}: ${rewritten[i + 1]}\r\n`;
+    }
+    if (route.cors !== null) {
+      const cors = corsHeaders(route.cors, stringHeader(head.headers.origin), false);
+      for (let i = 0; i < cors.length; i += 2) added += `${cors[i]}: ${cors[i + 1]}\r\n`;
+    }
     if (this.affinityCookie !== null) {
-      const name = route.balancer!.affinityCookieName;
-      out.push(
-        'Set-Cookie',
-        `${name}=${this.affinityCookie}; Path=/; HttpOnly${this.ctx!.scheme === 'https' ? '; Secure' : ''}`,
-      );
+      added += `Set-Cookie: ${route.balancer!.affinityCookieName}=${this.affinityCookie}; Path=/; HttpOnly${this.ctx!.scheme === 'https' ? '; Secure' : ''}\r\n`;
     }
-    let text = `HTTP/1.1 ${response.status} ${response.reason}\r\n`;
-    for (let i = 0; i < out.length; i += 2) text += `${out[i]}: ${out[i + 1]}\r\n`;
-    if (this.chunkToClient) text += 'Transfer-Encoding: chunked\r\n';
-    if (this.closeAfterResponse) text += 'Connection: close\r\n';
-    else if (head.versionMinor === 0) text += 'Connection: keep-alive\r\n';
-    return text + CRLF;
+    if (this.chunkToClient) added += 'Transfer-Encoding: chunked\r\n';
+    if (this.closeAfterResponse) added += 'Connection: close\r\n';
+    else if (head.versionMinor === 0) added += 'Connection: keep-alive\r\n';
+    b.text(added + '\r\n');
   }
 
-  private forwardResponseBody(chunk: Buffer, start: number): void {
-    const conn = this.upstream!;
+  /**
+   * Relays response body bytes `buf[start, end)` to the client (copying them: `buf` may be the shared read buffer).
+   * With `pending`, the response head is still in the builder and leaves in the same write as the first bytes.
+   */
+  private forwardResponseBody(buf: Buffer, start: number, end: number, pending: typeof headBuilder | null): void {
     const client = this.socket;
     let writable = true;
-    switch (this.responseMode) {
+    let done = false;
+    switch (this.response!.framing) {
       case 'length': {
-        const available = chunk.length - start;
-        const take = Math.min(this.responseRemaining, available);
-        writable = client.write(start === 0 && take === chunk.length ? chunk : chunk.subarray(start, start + take));
+        const take = Math.min(this.responseRemaining, end - start);
+        if (take < end - start) this.response!.reusable = false; // more bytes than announced: out of sync
         this.responseRemaining -= take;
-        if (take < available) {
-          // More bytes than announced: the upstream connection is out of sync.
-          this.response!.reusable = false;
-        }
-        if (this.responseRemaining === 0) {
-          this.finishExchange();
-          return;
-        }
+        writable = client.write(
+          pending !== null ? pending.build(buf, start, start + take) : copy(buf, start, start + take),
+        );
+        done = this.responseRemaining === 0;
         break;
       }
       case 'chunked': {
         const decoder = this.responseDecoder!;
         const rechunk = this.chunkToClient;
-        decoder.feed(chunk, start, (data) => {
-          if (rechunk) client.write(`${data.length.toString(16)}\r\n`, 'latin1');
-          writable = client.write(data);
-          if (rechunk) client.write(CRLF, 'latin1');
+        let head = pending;
+        decoder.feed(buf, start, end, (data, from, to) => {
+          const out = head ?? headBuilder;
+          if (rechunk) out.text(`${(to - from).toString(16)}\r\n`);
+          out.bytes(data, from, to);
+          if (rechunk) out.text('\r\n');
+          writable = client.write(out.build());
+          head = null;
         });
+        if (head !== null) writable = client.write(head.build());
         if (decoder.error !== null) {
           this.upstreamBroke();
           return;
         }
         if (decoder.done) {
           if (rechunk) client.write(CHUNK_END);
-          this.finishExchange();
-          return;
+          done = true;
         }
         break;
       }
       case 'close': {
-        const data = start === 0 ? chunk : chunk.subarray(start);
-        if (this.chunkToClient) {
-          client.write(`${data.length.toString(16)}\r\n`, 'latin1');
-          writable = client.write(data);
-          client.write(CRLF, 'latin1');
-        } else {
-          writable = client.write(data);
+        const out = pending ?? headBuilder;
+        if (end > start) {
+          if (this.chunkToClient) out.text(`${(end - start).toString(16)}\r\n`);
+          out.bytes(buf, start, end);
+          if (this.chunkToClient) out.text('\r\n');
         }
+        writable = client.write(out.build());
         break;
       }
     }
-    if (!writable) conn.socket.pause();
+    if (done) {
+      this.finishExchange();
+      return;
+    }
+    if (!writable) this.upstream?.socket.pause();
   }
 
   onUpstreamEnd(): void {
@@ -690,7 +758,7 @@ export class ClientConnection implements UpstreamOwner {
       this.socket.end(); // half-close passes through the tunnel; each side closes its own half
       return;
     }
-    if (this.response !== null && this.responseMode === 'close' && this.phase !== TUNNEL) {
+    if (this.response !== null && this.response.framing === 'close') {
       if (this.chunkToClient) this.socket.write(CHUNK_END);
       this.finishExchange();
       return;
@@ -708,11 +776,8 @@ export class ClientConnection implements UpstreamOwner {
       this.upstreamBroke();
       return;
     }
-    const neverConnected = conn !== null && !conn.connected && !conn.reused;
-    if (neverConnected) {
-      this.listener.stats.upstreamErrors++;
-      this.endpoint!.target.failedUntil = Date.now() + this.listener.settings.failCooldownMs;
-    }
+    const neverConnected = conn !== null && !conn.connected;
+    if (neverConnected) this.markEndpointFailed();
     const timedOut = (error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
     this.upstreamFailed(
       timedOut ? 504 : 502,
@@ -721,19 +786,10 @@ export class ClientConnection implements UpstreamOwner {
     );
   }
 
-  onUpstreamTimeout(): void {
-    const conn = this.upstream;
-    if (this.phase === TUNNEL) return; // tunnels are not timed
-    if (this.response !== null) {
-      this.upstreamBroke();
-      return;
-    }
-    const connecting = conn !== null && !conn.connected && !conn.reused;
-    if (connecting) {
-      this.listener.stats.upstreamErrors++;
-      this.endpoint!.target.failedUntil = Date.now() + this.listener.settings.failCooldownMs;
-    }
-    this.upstreamFailed(504, connecting ? 'upstream connect timed out' : 'upstream timed out', connecting);
+  /** Passive health: an endpoint that refused or timed out a connect rests for the cool-down. */
+  private markEndpointFailed(): void {
+    this.listener.stats.upstreamErrors++;
+    this.endpoint!.target.failedUntil = Date.now() + this.listener.settings.failCooldownMs;
   }
 
   /** A reused keep-alive connection that failed before any response byte, with no body sent: a benign race. */
@@ -750,6 +806,7 @@ export class ClientConnection implements UpstreamOwner {
     this.dropUpstream();
     if (this.phase === CLOSED) return;
     if (retryable && this.attempts < 2 && this.requestBodyBytesSent === 0) {
+      this.upstreamReady = false;
       this.connectUpstream(failed);
       return;
     }
@@ -765,35 +822,36 @@ export class ClientConnection implements UpstreamOwner {
     this.socket.destroy();
   }
 
-  private startTunnel(response: ResponseHead, rest: Buffer): void {
+  private startTunnel(response: ResponseHead, bodyStart: number, bodyEnd: number): void {
     const conn = this.upstream!;
     this.phase = TUNNEL;
-    conn.socket.setTimeout(0);
-    let text = `HTTP/1.1 101 ${response.reason}\r\n`;
-    const raw = response.rawHeaders;
-    for (let i = 0; i < raw.length; i += 3) {
-      const lower = raw[i + 1]!;
-      if (lower === 'connection' || lower === 'upgrade' || lower === 'keep-alive') continue;
-      text += `${raw[i]}: ${raw[i + 2]}\r\n`;
+    this.upstreamDeadline = 0;
+    const source = response.source;
+    const { names, offsets } = response.fields;
+    const b = headBuilder.text(`HTTP/1.1 101 `).bytes(source, response.reasonStart, response.reasonEnd).text('\r\n');
+    for (let f = 0; f < names.length; f++) {
+      const name = names[f]!;
+      if (name === 'connection' || name === 'upgrade' || name === 'keep-alive') continue;
+      b.bytes(source, offsets[f * 4]!, offsets[f * 4 + 3]! + 2);
     }
-    text += `Connection: upgrade\r\nUpgrade: ${stringHeader(response.headers.upgrade) ?? this.head!.upgrade}\r\n\r\n`;
+    b.text(`Connection: upgrade\r\nUpgrade: ${response.upgrade ?? this.head!.upgrade}\r\n\r\n`);
     this.finishRequestStats();
-    this.socket.write(text, 'latin1');
-    if (rest.length > 0) this.socket.write(rest);
+    this.socket.write(b.build(source, bodyStart, bodyEnd));
     if (this.input !== null) {
       conn.socket.write(this.input);
       this.input = null;
     }
-    this.socket.resume();
+    if (this.socket.isPaused()) this.socket.resume();
   }
 
   /** The response is complete: recycle the upstream connection, then serve the next request or close. */
   private finishExchange(): void {
     const conn = this.upstream;
     this.upstream = null;
+    this.upstreamDeadline = 0;
     if (conn !== null) {
-      conn.socket.resume();
-      if (this.response!.reusable && this.requestBodyDone) conn.pool.release(conn);
+      if (conn.socket.isPaused()) conn.socket.resume();
+      if (this.response!.reusable && this.requestBodyDone) conn.pool.release(conn, Date.now());
       else conn.destroy();
     }
     this.finishRequestStats();
@@ -806,7 +864,7 @@ export class ClientConnection implements UpstreamOwner {
 
   private finishRequestStats(): void {
     const route = this.route;
-    this.listener.stats.forRoute(route?.name ?? '').count(this.status);
+    (route === null ? this.listener.stats.forRoute('') : route.stats).count(this.status);
     const log = this.listener.settings.accessLog;
     if (log !== null && this.head !== null) {
       log.info({
@@ -826,8 +884,15 @@ export class ClientConnection implements UpstreamOwner {
   private dropUpstream(): void {
     const conn = this.upstream;
     this.upstream = null;
+    this.upstreamDeadline = 0;
     if (conn !== null) conn.destroy();
   }
+}
+
+function copy(buf: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start);
+  buf.copy(out, 0, start, end);
+  return out;
 }
 
 function normalizePeer(address: string | undefined): string {

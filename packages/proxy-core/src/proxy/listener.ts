@@ -55,11 +55,13 @@ export class Listener implements ListenerContext {
     });
   }
 
-  /** Applies client timeouts: header deadline for partial heads, idle timeout between requests. */
+  /** Applies timeouts: header deadline for partial heads, idle timeout between requests, upstream deadlines. */
   sweep(now: number): void {
     const { headerTimeoutMs, timeoutMs } = this.keepalive;
     for (const connection of this.connections) {
-      if (connection.headStartedAt !== 0) {
+      if (connection.upstreamDeadline !== 0 && now > connection.upstreamDeadline) {
+        connection.timeOutUpstream();
+      } else if (connection.headStartedAt !== 0) {
         if (now - connection.headStartedAt > headerTimeoutMs) connection.timeOutHead();
       } else if (
         connection.idle &&

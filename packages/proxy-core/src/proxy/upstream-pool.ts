@@ -3,14 +3,22 @@ import { connect as tlsConnect } from 'node:tls';
 
 /** The one who currently uses an upstream connection (an exchange); the pool routes socket events to it. */
 export type UpstreamOwner = {
-  onUpstreamData(chunk: Buffer): void;
+  /** `buf[0, length)` is valid only during the call: anything kept must be copied. */
+  onUpstreamData(buf: Buffer, length: number): void;
   onUpstreamEnd(): void;
   onUpstreamError(error: Error): void;
-  onUpstreamTimeout(): void;
   onUpstreamDrain(): void;
+  /** The connection it opened is established. */
+  onUpstreamConnect?(): void;
 };
 
 export type PoolOptions = { maxIdle: number; idleTimeoutMs: number };
+
+/**
+ * Plain connections read into this one buffer (`onread`): no Buffer is allocated per read. Data is handed to the
+ * owner synchronously, and the owner copies what it keeps, so one buffer serves every upstream connection.
+ */
+const sharedReadBuffer = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * One connection to an upstream endpoint. While idle in its pool nobody owns it: data or a close then just
@@ -24,13 +32,35 @@ export class UpstreamConnection {
   reused = false;
   connected = false;
   closed = false;
+  /** When it became idle in the pool (for the idle timeout). */
+  idleSince = 0;
+  /** When it was opened (for the connect timeout). */
+  readonly openedAt: number;
 
-  constructor(socket: Socket, pool: UpstreamPool) {
-    this.socket = socket;
+  constructor(pool: UpstreamPool, tls: boolean, now: number) {
     this.pool = pool;
-    socket.on('data', (chunk: Buffer) => {
-      if (this.owner !== null) this.owner.onUpstreamData(chunk);
-      else this.destroy();
+    this.openedAt = now;
+    const socket = tls
+      ? // TLS as nginx's proxy_ssl defaults: no certificate verification and no SNI, so one pool serves every host.
+        tlsConnect({ host: pool.address, port: pool.port, rejectUnauthorized: false })
+      : netConnect({
+          host: pool.address,
+          port: pool.port,
+          noDelay: true,
+          onread: {
+            buffer: sharedReadBuffer,
+            callback: (length: number, buf: Uint8Array) => {
+              this.onData(buf as Buffer, length);
+              return true;
+            },
+          },
+        });
+    this.socket = socket;
+    if (tls) socket.on('data', (chunk: Buffer) => this.onData(chunk, chunk.length));
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
+      this.connected = true;
+      if (tls) socket.setNoDelay(true);
+      this.owner?.onUpstreamConnect?.();
     });
     socket.on('end', () => {
       this.closed = true;
@@ -45,13 +75,14 @@ export class UpstreamConnection {
       this.closed = true;
       this.pool.forget(this);
     });
-    socket.on('timeout', () => {
-      if (this.owner !== null) this.owner.onUpstreamTimeout();
-      else this.destroy();
-    });
     socket.on('drain', () => {
       if (this.owner !== null) this.owner.onUpstreamDrain();
     });
+  }
+
+  private onData(buf: Buffer, length: number): void {
+    if (this.owner !== null) this.owner.onUpstreamData(buf, length);
+    else this.destroy();
   }
 
   destroy(): void {
@@ -90,45 +121,41 @@ export class UpstreamPool {
     for (;;) {
       const conn = this.idle.pop();
       if (conn === undefined) return null;
-      if (!conn.closed && !conn.socket.destroyed) {
-        conn.socket.setTimeout(0);
-        return conn;
-      }
+      if (!conn.closed) return conn;
     }
   }
 
-  /** Opens a new connection; the owner hears about success through `onConnect` and failure through its handlers. */
-  open(owner: UpstreamOwner, connectTimeoutMs: number, onConnect: (c: UpstreamConnection) => void): UpstreamConnection {
-    // TLS as nginx's proxy_ssl defaults: no certificate verification and no SNI, so one pool serves every host.
-    const socket = this.tls
-      ? tlsConnect({ host: this.address, port: this.port, rejectUnauthorized: false })
-      : netConnect({ host: this.address, port: this.port });
-    socket.setNoDelay(true);
-    const conn = new UpstreamConnection(socket, this);
+  /** Opens a new connection owned by `owner`; it hears of success through `onUpstreamConnect`. */
+  open(owner: UpstreamOwner, now: number): UpstreamConnection {
+    const conn = new UpstreamConnection(this, this.tls, now);
     conn.owner = owner;
-    socket.setTimeout(connectTimeoutMs);
-    socket.once(this.tls ? 'secureConnect' : 'connect', () => {
-      conn.connected = true;
-      if (conn.owner === owner) onConnect(conn);
-    });
     return conn;
   }
 
   /** Returns a connection after a complete exchange; it is kept if there is room, else closed. */
-  release(conn: UpstreamConnection): void {
+  release(conn: UpstreamConnection, now: number): void {
     conn.owner = null;
     conn.reused = true;
     if (this.closedForGood || conn.closed || this.idle.length >= this.options.maxIdle) {
       conn.destroy();
       return;
     }
-    conn.socket.setTimeout(this.options.idleTimeoutMs);
+    conn.idleSince = now;
     this.idle.push(conn);
   }
 
   forget(conn: UpstreamConnection): void {
     const i = this.idle.indexOf(conn);
     if (i !== -1) this.idle.splice(i, 1);
+  }
+
+  /** Closes connections idle for longer than the idle timeout (called by the engine's sweeper). */
+  sweep(now: number): void {
+    const limit = now - this.options.idleTimeoutMs;
+    // The stack is ordered by idleSince: the oldest are at the bottom.
+    let expired = 0;
+    while (expired < this.idle.length && this.idle[expired]!.idleSince < limit) expired++;
+    for (const conn of this.idle.splice(0, expired)) conn.destroy();
   }
 
   /** The endpoint left the config: idle connections close now, busy ones when their exchange ends. */

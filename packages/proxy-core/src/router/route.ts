@@ -9,6 +9,7 @@ import { compileRedirect, type Redirect } from '../actions/redirect.ts';
 import { compileRewrite, type Rewrite } from '../actions/rewrite.ts';
 import type { Balancer } from '../balancer/balancer.ts';
 import type { ListenerConfig, RouteConfig, RuleConfig, TimeoutConfig } from '../config.ts';
+import type { ListenerStats, RouteStats } from '../metrics.ts';
 
 /** A rule's compiled behaviour: everything decided at config time, `null` for what it does not use. */
 export type Route = {
@@ -26,6 +27,8 @@ export type Route = {
   readonly connectTimeoutMs: number;
   readonly sendTimeoutMs: number;
   readonly readTimeoutMs: number;
+  /** This rule's counters (kept across config changes by rule name). */
+  readonly stats: RouteStats;
 };
 
 /** nginx's proxy timeout defaults, which ALB keeps (tweak http.conf): connect 5 s, send and read 120 s. */
@@ -46,13 +49,14 @@ export type RoutingTable = {
 export function compileRoutingTable(
   listener: ListenerConfig,
   balancers: ReadonlyMap<string, Balancer>,
+  stats: ListenerStats,
   issues: RouteIssue[],
 ): RoutingTable {
   const report = (rule: string, field: string, message: string) =>
     issues.push({ port: listener.port, rule, field, message });
   const entries: Array<RuleConfig & { route: Route }> = [];
   for (const rule of listener.rules) {
-    const route = compileRoute(rule.name, rule, listener.timeouts, balancers, (field, message) =>
+    const route = compileRoute(rule.name, rule, listener.timeouts, balancers, stats, (field, message) =>
       report(rule.name, field, message),
     );
     if (route !== null) entries.push({ ...rule, route });
@@ -64,7 +68,7 @@ export function compileRoutingTable(
   const defaultRoute =
     listener.defaultBackend === null
       ? null
-      : compileRoute('', listener.defaultBackend, listener.timeouts, balancers, (field, message) =>
+      : compileRoute('', listener.defaultBackend, listener.timeouts, balancers, stats, (field, message) =>
           report('(default backend)', field, message),
         );
   return { rules, defaultRoute };
@@ -75,6 +79,7 @@ function compileRoute(
   config: RouteConfig,
   listenerTimeouts: TimeoutConfig | null | undefined,
   balancers: ReadonlyMap<string, Balancer>,
+  stats: ListenerStats,
   report: (field: string, message: string) => void,
 ): Route | null {
   let ok = true;
@@ -111,6 +116,7 @@ function compileRoute(
     connectTimeoutMs: timeouts.connectMs,
     sendTimeoutMs: timeouts.sendMs,
     readTimeoutMs: timeouts.readMs,
+    stats: stats.forRoute(name),
   };
 }
 

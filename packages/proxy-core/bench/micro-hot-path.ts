@@ -1,0 +1,48 @@
+// Micro-benchmark of the per-request work that does not touch sockets (for profiling the proxy's hot path).
+import { createRuleTable, RequestView } from '@alb/dslx';
+import { headBuilder } from '../src/http/head-builder.ts';
+import { defaultLimits } from '../src/http/limits.ts';
+import { parseRequestHead } from '../src/http/request-head.ts';
+import { parseResponseHead } from '../src/http/response-head.ts';
+
+const req = Buffer.from('GET /p998/x HTTP/1.1\r\nHost: 127.0.0.1:18082\r\n\r\n');
+const browserReq = Buffer.from(
+  'GET /p998/x?a=1 HTTP/1.1\r\nHost: shop.example.com\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36\r\nAccept: text/html,application/xhtml+xml\r\nAccept-Encoding: gzip, deflate, br\r\nAccept-Language: en-US,en;q=0.9\r\nCookie: session=abc123; theme=dark\r\nConnection: keep-alive\r\nUpgrade-Insecure-Requests: 1\r\n\r\n',
+);
+const resp = Buffer.from(
+  'HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Mon, 23 Nov 2026 11:53:16 GMT\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: keep-alive\r\n\r\nhello world\n',
+);
+const rules = Array.from({ length: 1000 }, (_, i) => ({
+  name: `r${i}`,
+  priority: 5,
+  dslx: [{ type: 'URL' as const, values: [['STARTS_WITH', `/p${i}/`]] }],
+}));
+const table = createRuleTable(rules);
+
+function bench(name: string, fn: () => unknown): void {
+  for (let i = 0; i < 200_000; i++) fn();
+  const n = 2_000_000;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) fn();
+  console.log(`${name.padEnd(36)} ${(Number(process.hrtime.bigint() - start) / n).toFixed(0)} ns`);
+}
+
+bench('parse wrk request head', () => parseRequestHead(req, req.indexOf('\r\n\r\n'), defaultLimits));
+bench('parse browser request head', () => parseRequestHead(browserReq, browserReq.indexOf('\r\n\r\n'), defaultLimits));
+bench('route (view + lookup)', () => {
+  const head = parseRequestHead(req, req.indexOf('\r\n\r\n'), defaultLimits);
+  if ('status' in head) throw new Error();
+  return table.lookupView(
+    new RequestView({ method: head.method, url: head.target, headers: head.headers, remoteAddress: '127.0.0.1' }),
+  );
+});
+bench('parse response head', () => parseResponseHead(resp, resp.indexOf('\r\n\r\n'), 'GET', defaultLimits));
+bench('build 200-byte head', () =>
+  headBuilder
+    .text('GET /p998/x HTTP/1.1\r\nHost: 127.0.0.1:18082\r\n')
+    .bytes(resp, 17, 39)
+    .text('X-Real-IP: 127.0.0.1\r\nX-Forwarded-For: 127.0.0.1\r\n\r\n')
+    .build(),
+);
+bench('Date.now()', () => Date.now());
+bench('Buffer.allocUnsafe(200)', () => Buffer.allocUnsafe(200));
