@@ -7,6 +7,8 @@ export type { CidrBlock, ParsedIp } from './ip.ts';
 export { RequestView } from './request-view.ts';
 export { compareRules, ruleOrderKey } from './rule-order.ts';
 export type { RuleOrderKey } from './rule-order.ts';
+export { RuleCompileCache } from './rule-compile-cache.ts';
+export type { CompiledRule } from './rule-compile-cache.ts';
 export { createRuleTable } from './rule-table.ts';
 export type { Explanation, RuleTable, RuleVerdict, SkippedRule } from './rule-table.ts';
 export { checkRegex, compileSafeRegex } from './safe-regex.ts';

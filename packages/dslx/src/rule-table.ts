@@ -1,7 +1,11 @@
 import { andAll, compileParsedTerms, type ViewMatcher } from './compile.ts';
 import { RequestView } from './request-view.ts';
-import { compareRules, ruleOrderKey, type RuleOrderKey } from './rule-order.ts';
+import { compareRules, type RuleOrderKey } from './rule-order.ts';
+import type { RuleCompileCache} from './rule-compile-cache.ts';
+import { type CompiledRule } from './rule-compile-cache.ts';
 import { RuleIndex } from './rule-index.ts';
+import { complexity } from './complexity.ts';
+import { internalLength } from './internal-form.ts';
 import { parseDslx } from './syntax.ts';
 import type { MatchRequest, RuleInput, ValidationIssue } from './types.ts';
 
@@ -38,19 +42,29 @@ type Entry<R> = { rule: R; key: RuleOrderKey; terms: ViewMatcher[]; matcher: Vie
 
 /**
  * Builds an immutable, indexed table. Rules are sorted in ALB's order (priority, complexity, internal length,
- * name); invalid rules are skipped and listed in `skipped`, never thrown.
+ * name); invalid rules are skipped and listed in `skipped`, never thrown. With a `cache`, rules whose dslx was
+ * compiled for an earlier table reuse that work (a config change rebuilds a table, but most rules stay the same).
  */
-export function createRuleTable<R extends RuleInput>(rules: readonly R[]): IndexedRuleTable<R> {
+export function createRuleTable<R extends RuleInput>(
+  rules: readonly R[],
+  options: { cache?: RuleCompileCache } = {},
+): IndexedRuleTable<R> {
+  const cache = options.cache ?? null;
   const skipped: SkippedRule[] = [];
-  const compiled: Array<Entry<R> & { parsed: ReturnType<typeof parseDslx>['terms'] }> = [];
+  const compiled: Array<Entry<R> & { parsed: CompiledRule['terms'] }> = [];
   for (const rule of rules) {
-    const { terms, issues } = parseDslx(rule.dslx);
-    if (issues.length > 0) {
-      skipped.push({ name: rule.name, issues });
+    const done = cache === null ? compileRule(rule.dslx) : cache.get(rule.dslx, compileRule);
+    if (done.issues.length > 0) {
+      skipped.push({ name: rule.name, issues: done.issues });
       continue;
     }
-    const matchers = compileParsedTerms(terms);
-    compiled.push({ rule, key: ruleOrderKey(rule), terms: matchers, matcher: andAll(matchers), parsed: terms });
+    const key: RuleOrderKey = {
+      name: rule.name,
+      priority: rule.priority,
+      complexity: done.complexity,
+      internalLength: done.internalLength,
+    };
+    compiled.push({ rule, key, terms: done.matchers, matcher: done.matcher, parsed: done.terms });
   }
   compiled.sort((a, b) => compareRules(a.key, b.key));
   const index = new RuleIndex();
@@ -59,6 +73,22 @@ export function createRuleTable<R extends RuleInput>(rules: readonly R[]): Index
     return { rule: entry.rule, key: entry.key, terms: entry.terms, matcher: entry.matcher };
   });
   return new IndexedRuleTable(entries, index, skipped);
+}
+
+/** Everything about a rule that depends only on its dslx. */
+export function compileRule(dslx: unknown): CompiledRule {
+  const { terms, issues } = parseDslx(dslx);
+  if (issues.length > 0) return { terms, issues, matchers: [], matcher: () => false, complexity: 0, internalLength: 0 };
+  const matchers = compileParsedTerms(terms);
+  const input = dslx as RuleInput['dslx'];
+  return {
+    terms,
+    issues,
+    matchers,
+    matcher: andAll(matchers),
+    complexity: complexity(input),
+    internalLength: internalLength(input),
+  };
 }
 
 export class IndexedRuleTable<R extends RuleInput> implements RuleTable<R> {

@@ -97,7 +97,13 @@ class WorkerPool implements DataPlane {
 
   private spawn(index: number): Worker {
     const entry = this.options.workerEntry ?? defaultWorkerEntry();
-    const child = fork(entry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // Workers serve traffic: they keep V8's default young generation (the parent may run with a small one).
+    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--max-semi-space-size'));
+    const child = fork(entry, [], {
+      serialization: 'advanced',
+      execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const worker = new Worker(child, (m) => {
       const target = m.obj && 'status' in m.obj && this.options.accessLog ? this.options.accessLog : this.logger;
       target?.[m.level]({ ...m.obj, worker: index }, m.msg);

@@ -1,3 +1,4 @@
+import { RuleCompileCache } from '@alb/dslx';
 import { Balancer } from './balancer/balancer.ts';
 import { createEndpoint, targetKey, UpstreamTarget } from './balancer/endpoint.ts';
 import type { DataPlaneConfig, ListenerConfig } from './config.ts';
@@ -46,6 +47,8 @@ const supportedProtocols = new Set(['http']);
 export class Engine {
   private readonly listeners = new Map<number, Listener>();
   private readonly statsByPort = new Map<number, ListenerStats>();
+  /** Compiled dslx per port, reused by the next apply (most rules survive a config change). */
+  private compileCaches = new Map<number, RuleCompileCache>();
   private targets = new Map<string, UpstreamTarget>();
   private readonly settings: EngineSettings;
   private readonly bind: string;
@@ -95,10 +98,15 @@ export class Engine {
       balancers.set(group.name, new Balancer(group.policy, endpoints, group.affinityAttribute));
     }
     const issues: RouteIssue[] = [];
-    const compiled = config.listeners.map((l) => ({
-      config: l,
-      routing: compileRoutingTable(l, balancers, this.statsFor(l.port), issues),
-    }));
+    const caches = new Map<number, RuleCompileCache>();
+    const compiled = config.listeners.map((l) => {
+      const cache = this.compileCaches.get(l.port) ?? new RuleCompileCache();
+      caches.set(l.port, cache);
+      const routing = compileRoutingTable(l, balancers, this.statsFor(l.port), issues, cache);
+      cache.prune();
+      return { config: l, routing };
+    });
+    this.compileCaches = caches;
 
     const opening: Array<{ port: number; listener: Listener }> = [];
     const wanted = new Set<number>();

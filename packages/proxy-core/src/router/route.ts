@@ -1,4 +1,4 @@
-import { checkRegex, createRuleTable, type RuleTable } from '@alb/dslx';
+import { checkRegex, createRuleTable, type RuleCompileCache, type RuleTable } from '@alb/dslx';
 import { compileCors, type Cors } from '../actions/cors.ts';
 import {
   compileRequestHeaderRewrite,
@@ -51,6 +51,7 @@ export function compileRoutingTable(
   balancers: ReadonlyMap<string, Balancer>,
   stats: ListenerStats,
   issues: RouteIssue[],
+  cache: RuleCompileCache,
 ): RoutingTable {
   const report = (rule: string, field: string, message: string) =>
     issues.push({ port: listener.port, rule, field, message });
@@ -61,7 +62,7 @@ export function compileRoutingTable(
     );
     if (route !== null) entries.push({ ...rule, route });
   }
-  const rules = createRuleTable(entries);
+  const rules = createRuleTable(entries, { cache });
   for (const skipped of rules.skipped) {
     for (const issue of skipped.issues) report(skipped.name, issue.path, issue.message);
   }

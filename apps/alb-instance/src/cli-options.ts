@@ -1,0 +1,103 @@
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+
+export type InstanceOptions = {
+  source: 'file' | 'kube';
+  dir?: string;
+  alb?: string;
+  namespace?: string;
+  kubeconfig?: string;
+  bind: string;
+  opsPort: number;
+  opsBind: string;
+  workers: number;
+  domain: string;
+  trustedProxies: string[];
+  accessLog: boolean;
+  logLevel: string;
+  drainTimeoutMs: number;
+};
+
+export const usage = `usage:
+  alb-instance --source file --dir <path> [--alb <name>] [--bind 127.0.0.1] [--ops-port 1936] [--workers N]
+  alb-instance --source kube [--kubeconfig <file>] --alb <name> --namespace <ns>
+
+options:
+  --source file|kube        where objects come from (default file)
+  --dir <path>              file mode: the directory of manifests (*.yaml, *.yml, *.json, followed live)
+  --alb <name>              the ALB2 to serve (file mode: optional when the directory defines one)
+  --namespace <ns>          kube mode: the ALB2's namespace
+  --kubeconfig <file>       kube mode: cluster credentials (default: in-cluster, then KUBECONFIG)
+  --bind <address>          address Frontend ports listen on (file mode 127.0.0.1, kube mode 0.0.0.0)
+  --ops-port <port>         /healthz, /readyz, /metrics (default 1936; 0 = off)
+  --ops-bind <address>      address of the ops port (default: --bind)
+  --workers <n>             data-plane processes (default: one per CPU)
+  --domain <domain>         label domain (default cpaas.io)
+  --trusted-proxies <list>  comma-separated CIDRs whose X-Forwarded-For / X-Real-IP are believed
+  --access-log              log every request (JSON lines on stdout)
+  --log-level <level>       trace|debug|info|warn|error (default info)
+  --drain-timeout <s>       on SIGTERM, seconds to let in-flight requests finish (default 30)`;
+
+/** Parses the command line; throws an Error whose message names the bad option. */
+export function parseOptions(argv: string[]): InstanceOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      source: { type: 'string', default: 'file' },
+      dir: { type: 'string' },
+      alb: { type: 'string' },
+      namespace: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      bind: { type: 'string' },
+      'ops-port': { type: 'string', default: '1936' },
+      'ops-bind': { type: 'string' },
+      workers: { type: 'string' },
+      domain: { type: 'string', default: 'cpaas.io' },
+      'trusted-proxies': { type: 'string', default: '' },
+      'access-log': { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'info' },
+      'drain-timeout': { type: 'string', default: '30' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) throw new UsageRequested();
+  if (positionals.length > 0) throw new Error(`unexpected argument ${positionals[0]}`);
+  const source = values.source;
+  if (source !== 'file' && source !== 'kube') throw new Error(`--source must be file or kube, got ${source}`);
+  if (source === 'file' && values.dir === undefined) throw new Error('--dir is required with --source file');
+  if (source === 'kube' && (values.alb === undefined || values.namespace === undefined))
+    throw new Error('--alb and --namespace are required with --source kube');
+  const bind = values.bind ?? (source === 'file' ? '127.0.0.1' : '0.0.0.0');
+  const options: InstanceOptions = {
+    source,
+    bind,
+    opsPort: integer('--ops-port', values['ops-port'], 0, 65535),
+    opsBind: values['ops-bind'] ?? bind,
+    workers: values.workers === undefined ? availableParallelism() : integer('--workers', values.workers, 1, 256),
+    domain: values.domain,
+    trustedProxies: values['trusted-proxies']
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+    accessLog: values['access-log'],
+    logLevel: values['log-level'],
+    drainTimeoutMs: integer('--drain-timeout', values['drain-timeout'], 0, 3600) * 1000,
+  };
+  if (values.dir !== undefined) options.dir = values.dir;
+  if (values.alb !== undefined) options.alb = values.alb;
+  if (values.namespace !== undefined) options.namespace = values.namespace;
+  if (values.kubeconfig !== undefined) options.kubeconfig = values.kubeconfig;
+  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(options.logLevel))
+    throw new Error(`--log-level must be one of trace, debug, info, warn, error, got ${options.logLevel}`);
+  return options;
+}
+
+export class UsageRequested extends Error {}
+
+function integer(name: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text)) throw new Error(`${name} must be a number, got ${text}`);
+  const value = Number(text);
+  if (value < min || value > max) throw new Error(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}

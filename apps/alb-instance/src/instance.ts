@@ -1,0 +1,172 @@
+import type { Server } from 'node:http';
+import { createDataPlane, type DataPlane } from '@alb/proxy-core';
+import type { Logger } from 'pino';
+import type { InstanceOptions } from './cli-options.ts';
+import { diagnosticCodes, formatDiagnostic, type Diagnostic } from './diagnostics.ts';
+import { InstanceMetrics } from './instance-metrics.ts';
+import { ObjectStore } from './objects/object-store.ts';
+import { startOpsServer } from './ops/ops-server.ts';
+import { systemClock } from './pipeline/clock.ts';
+import { newDiagnostics, RebuildLoop, type RebuildOutcome } from './pipeline/rebuild-loop.ts';
+import { buildPolicy } from './policy/build-policy.ts';
+import { FileSource } from './sources/file-source.ts';
+import type { ManifestProblem } from './sources/parse-manifest.ts';
+
+export type Instance = {
+  readonly dataPlane: DataPlane;
+  readonly loop: RebuildLoop;
+  readonly store: ObjectStore;
+  /** Stops accepting, drains in-flight requests, stops everything. */
+  shutdown(): Promise<void>;
+};
+
+/**
+ * Wires an instance: source -> store -> rebuild loop (build, hash, apply) -> data plane, and the ops port.
+ * `main.ts` owns the process (arguments, signals, exit code); this owns the parts.
+ */
+export async function startInstance(options: InstanceOptions, logger: Logger, workerEntry?: string): Promise<Instance> {
+  const store = new ObjectStore();
+  const metrics = new InstanceMetrics();
+  const dataPlane = createDataPlane({
+    workers: options.workers,
+    bind: options.bind,
+    drainTimeoutMs: options.drainTimeoutMs,
+    logger: logger.child({ component: 'data-plane' }),
+    accessLog: options.accessLog ? logger.child({ component: 'access' }) : null,
+    ...(workerEntry === undefined ? {} : { workerEntry }),
+  });
+  let ready = false;
+  let shuttingDown = false;
+  let seen = new Set<string>();
+  const manifestProblems = new Map<string, ManifestProblem[]>();
+  const pipelineLog = logger.child({ component: 'pipeline' });
+
+  const onOutcome = (outcome: RebuildOutcome) => {
+    metrics.rebuilds = loop.rebuilds;
+    metrics.objects = store.size;
+    const diagnostics = [
+      ...outcome.build.diagnostics,
+      ...dataPlaneDiagnostics(outcome),
+      ...manifestDiagnostics(manifestProblems),
+    ];
+    metrics.diagnostics = {
+      error: diagnostics.filter((d) => d.severity === 'error').length,
+      warning: diagnostics.filter((d) => d.severity === 'warning').length,
+    };
+    const { fresh, seen: now } = newDiagnostics(seen, diagnostics, formatDiagnostic);
+    seen = now;
+    for (const d of fresh)
+      pipelineLog[d.severity === 'error' ? 'error' : 'warn'](
+        { object: d.object, field: d.field, code: d.code },
+        formatDiagnostic(d),
+      );
+    if (outcome.error !== null) {
+      metrics.applyErrors++;
+      pipelineLog.error({ err: outcome.error }, 'the data plane refused the config; the previous one keeps serving');
+      return;
+    }
+    if (outcome.applied === null) return;
+    metrics.applies++;
+    metrics.lastApplySeconds = Date.now() / 1000;
+    metrics.rules = outcome.build.config.listeners.reduce((n, l) => n + l.rules.length, 0);
+    pipelineLog.info(
+      {
+        alb: outcome.build.albName,
+        ports: outcome.applied.listening,
+        rules: metrics.rules,
+        hash: outcome.hash.slice(0, 12),
+      },
+      'config applied',
+    );
+    ready = true;
+  };
+
+  const loop = new RebuildLoop({
+    snapshot: () => store.snapshot(),
+    build: (snapshot) =>
+      buildPolicy(snapshot, { albName: options.alb, domain: options.domain, trustedProxies: options.trustedProxies }),
+    apply: (config) => dataPlane.apply(config),
+    onOutcome,
+    clock: systemClock,
+  });
+
+  let source: FileSource | null = null;
+  if (options.source === 'file') {
+    source = new FileSource({
+      dir: options.dir!,
+      store,
+      onChange: () => loop.markDirty(),
+      onProblems: (file, problems) => {
+        if (problems.length === 0) manifestProblems.delete(file);
+        else manifestProblems.set(file, problems);
+        loop.markDirty();
+      },
+    });
+    await source.start();
+  } else {
+    throw new Error('--source kube is not available yet');
+  }
+  await loop.rebuild();
+
+  let ops: Server | null = null;
+  if (options.opsPort !== 0) {
+    ops = await startOpsServer(options.opsPort, options.opsBind, {
+      ready: () => ready && !shuttingDown,
+      metrics: async () => (await dataPlane.metrics()) + metrics.render(),
+    });
+  }
+
+  return {
+    dataPlane,
+    loop,
+    store,
+    async shutdown() {
+      shuttingDown = true;
+      source?.stop();
+      loop.stop();
+      await dataPlane.close(options.drainTimeoutMs);
+      await new Promise<void>((resolve) => (ops === null ? resolve() : ops.close(() => resolve())));
+    },
+  };
+}
+
+function dataPlaneDiagnostics(outcome: RebuildOutcome): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const issue of outcome.applied?.issues ?? []) {
+    out.push({
+      object: { kind: 'Rule', name: issue.rule },
+      severity: 'error',
+      code: diagnosticCodes.dataPlane,
+      field: issue.field,
+      message: `port ${issue.port}: ${issue.message}; the rule is not served`,
+    });
+  }
+  for (const failure of outcome.applied?.failed ?? []) {
+    out.push({
+      object: { kind: 'Frontend', name: `port ${failure.port}` },
+      severity: 'error',
+      code: diagnosticCodes.listen,
+      field: 'spec.port',
+      message: `cannot listen on port ${failure.port}: ${failure.error}`,
+    });
+  }
+  return out;
+}
+
+function manifestDiagnostics(problems: ReadonlyMap<string, ManifestProblem[]>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const list of problems.values()) {
+    for (const p of list) {
+      const where =
+        p.document === undefined ? '' : `document ${p.document}${p.line === undefined ? '' : `, line ${p.line}`}`;
+      out.push({
+        object: { kind: p.kind ?? 'file', name: p.name ?? p.file, file: p.file },
+        severity: 'error',
+        code: diagnosticCodes.manifest,
+        field: where,
+        message: p.message,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,235 @@
+import type {
+  Alb2,
+  Frontend,
+  RedirectConfig as CrdRedirect,
+  Rule,
+  SharedConfig,
+  TimeoutConfig as CrdTimeout,
+} from '@alb/crd-types';
+import { annotations, normalizeBackendProtocol } from '@alb/crd-types';
+import type {
+  RedirectConfig,
+  RequestHeaderRewrite,
+  ResponseHeaderRewrite,
+  RouteConfig,
+  TimeoutConfig,
+} from '@alb/proxy-core';
+import { diagnosticCodes, type Diagnostic } from '../diagnostics.ts';
+
+export type RouteContext = {
+  alb: Alb2 | null;
+  frontend: Frontend;
+  domain: string;
+  owner: Diagnostic['object'];
+  report: (d: Diagnostic) => void;
+};
+
+/**
+ * What a Rule (or a Frontend's default backend, when `rule` is null) does with a request: ALB's fields and
+ * annotations as data-plane actions. Returns null when the route must not be served: it needs a feature this data
+ * plane lacks and serving it without would be unsafe (authentication, WAF).
+ */
+export function routeFor(rule: Rule | null, backendGroup: string | null, ctx: RouteContext): RouteConfig | null {
+  const { frontend, alb, owner, report } = ctx;
+  const spec = rule?.spec;
+  const shared: Array<SharedConfig | undefined> = [rule?.spec.config, frontend.spec.config, alb?.spec?.config];
+  // Rule > Frontend > ALB2: the first one that sets a feature decides it.
+  const auth = shared.find((c) => c?.auth !== undefined)?.auth;
+  if (auth !== undefined && (auth.forward?.url || auth.basic?.secret)) {
+    report({
+      object: owner,
+      severity: 'error',
+      code: diagnosticCodes.unsupported,
+      field: 'spec.config.auth',
+      message:
+        'authentication is not implemented by this data plane yet; the route is not served rather than served unprotected',
+    });
+    return null;
+  }
+  const waf = shared.find((c) => c?.modsecurity !== undefined)?.modsecurity;
+  if (waf?.enable === true) {
+    report({
+      object: owner,
+      severity: 'error',
+      code: diagnosticCodes.unsupported,
+      field: 'spec.config.modsecurity',
+      message:
+        'ModSecurity (WAF) is not implemented by this data plane yet; the route is not served rather than served unprotected',
+    });
+    return null;
+  }
+  const otel = shared.find((c) => c?.otel !== undefined)?.otel;
+  if (otel?.enable === true) {
+    report({
+      object: owner,
+      severity: 'warning',
+      code: diagnosticCodes.unsupported,
+      field: 'spec.config.otel',
+      message: 'OpenTelemetry tracing is not implemented yet; requests are served untraced',
+    });
+  }
+
+  const protocolText = spec?.backendProtocol || frontend.spec.backendProtocol || '';
+  const protocol = normalizeBackendProtocol(protocolText);
+  if (protocol === 'grpc') {
+    report({
+      object: owner,
+      severity: 'error',
+      code: diagnosticCodes.unsupported,
+      field: 'spec.backendProtocol',
+      message: 'grpc backends are not supported yet; the route is not served',
+    });
+    return null;
+  }
+
+  const route: RouteConfig = {
+    backendGroup,
+    backendProtocol: protocol === 'https' ? 'https' : 'http',
+    redirect: redirectOf(rule, rule === null ? frontend.spec.config?.redirect : undefined),
+    rewrite: spec?.rewrite_target
+      ? { kind: 'regex', base: spec.rewrite_base || spec.url || '/', target: spec.rewrite_target }
+      : null,
+    vhost: spec?.vhost || null,
+    requestHeaders:
+      rule === null
+        ? null
+        : (headerRewrite(rule, annotations(ctx.domain).rewriteRequest, 'request', ctx) as RequestHeaderRewrite | null),
+    responseHeaders:
+      rule === null
+        ? null
+        : (headerRewrite(
+            rule,
+            annotations(ctx.domain).rewriteResponse,
+            'response',
+            ctx,
+          ) as ResponseHeaderRewrite | null),
+    cors: spec?.enableCORS
+      ? {
+          allowOrigins: (spec.corsAllowOrigin ?? '')
+            .split(',')
+            .map((o) => o.trim())
+            .filter((o) => o !== ''),
+          allowHeaders: spec.corsAllowHeaders || null,
+        }
+      : null,
+    timeouts: timeoutsOf(shared.map((c) => c?.timeout)),
+    source: spec?.source?.type
+      ? { type: spec.source.type, namespace: spec.source.namespace ?? '', name: spec.source.name ?? '' }
+      : null,
+  };
+  return route;
+}
+
+/** ALB: legacy `redirectURL`/`redirectCode` override `config.redirect`. */
+function redirectOf(rule: Rule | null, frontendRedirect: CrdRedirect | undefined): RedirectConfig | null {
+  const config = rule?.spec.config?.redirect ?? frontendRedirect;
+  const legacyUrl = rule?.spec.redirectURL || undefined;
+  const legacyCode = rule?.spec.redirectCode || undefined;
+  if (config === undefined && legacyUrl === undefined) return null;
+  const redirect: RedirectConfig = {
+    code: legacyCode ?? (config?.code || null),
+    url: legacyUrl ?? (config?.url || null),
+    scheme: config?.scheme || null,
+    host: config?.host || null,
+    port: config?.port ?? null,
+    prefixMatch: config?.prefix_match || null,
+    replacePrefix: config?.replace_prefix ?? null,
+  };
+  // ALB's need(): a redirect with nothing set is no redirect.
+  const wanted =
+    redirect.url || redirect.prefixMatch || redirect.code || redirect.scheme || redirect.host || redirect.port != null;
+  return wanted ? redirect : null;
+}
+
+function timeoutsOf(levels: Array<CrdTimeout | undefined>): TimeoutConfig | null {
+  const pick = (field: keyof CrdTimeout) => levels.find((l) => l?.[field] !== undefined)?.[field] ?? null;
+  const timeouts = {
+    connectMs: pick('proxy_connect_timeout_ms'),
+    sendMs: pick('proxy_send_timeout_ms'),
+    readMs: pick('proxy_read_timeout_ms'),
+  };
+  return timeouts.connectMs === null && timeouts.sendMs === null && timeouts.readMs === null ? null : timeouts;
+}
+
+/** ALB's rewrite-request / rewrite-response annotations (JSON). Invalid JSON is reported and ignored, as ALB drops it. */
+function headerRewrite(
+  rule: Rule,
+  key: string,
+  which: 'request' | 'response',
+  ctx: RouteContext,
+): RequestHeaderRewrite | ResponseHeaderRewrite | null {
+  const text = rule.metadata.annotations?.[key];
+  if (text === undefined || text.trim() === '') return null;
+  const field = `metadata.annotations["${key}"]`;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    ctx.report({
+      object: ctx.owner,
+      severity: 'warning',
+      code: diagnosticCodes.badAnnotation,
+      field,
+      message: `not valid JSON (${(error as Error).message}); the ${which} header rewrite is ignored`,
+    });
+    return null;
+  }
+  const problems: string[] = [];
+  const object =
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  if (object === null) problems.push('must be a JSON object');
+  const stringMap = (name: string): Record<string, string> | undefined => {
+    const v = object?.[name];
+    if (v === undefined) return undefined;
+    if (
+      typeof v === 'object' &&
+      v !== null &&
+      !Array.isArray(v) &&
+      Object.values(v).every((x) => typeof x === 'string')
+    )
+      return v as Record<string, string>;
+    problems.push(`${name} must map header names to strings`);
+    return undefined;
+  };
+  const listMap = (name: string): Record<string, string[]> | undefined => {
+    const v = object?.[name];
+    if (v === undefined) return undefined;
+    if (
+      typeof v === 'object' &&
+      v !== null &&
+      !Array.isArray(v) &&
+      Object.values(v).every((x) => Array.isArray(x) && x.every((s) => typeof s === 'string'))
+    )
+      return v as Record<string, string[]>;
+    problems.push(`${name} must map header names to lists of strings`);
+    return undefined;
+  };
+  const list = (name: string): string[] | undefined => {
+    const v = object?.[name];
+    if (v === undefined) return undefined;
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+    problems.push(`${name} must be a list of header names`);
+    return undefined;
+  };
+  const rewrite =
+    which === 'request'
+      ? {
+          headers: stringMap('headers'),
+          headersVar: stringMap('headers_var'),
+          headersRemove: list('headers_remove'),
+          headersAdd: listMap('headers_add'),
+          headersAddVar: listMap('headers_add_var'),
+        }
+      : { headers: stringMap('headers'), headersRemove: list('headers_remove'), headersAdd: listMap('headers_add') };
+  if (problems.length > 0) {
+    ctx.report({
+      object: ctx.owner,
+      severity: 'warning',
+      code: diagnosticCodes.badAnnotation,
+      field,
+      message: `${problems.join('; ')}; the ${which} header rewrite is ignored`,
+    });
+    return null;
+  }
+  return rewrite;
+}

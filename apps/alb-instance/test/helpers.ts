@@ -1,0 +1,231 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request, type Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Test } from 'tap';
+
+const mainSource = new URL('../src/main.ts', import.meta.url).pathname;
+
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A temp directory removed after the test. */
+export function tempDir(t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'alb-instance-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A backend answering `<name>: <method> <url>`, or running `handler`. */
+export async function echoBackend(
+  t: Test,
+  name: string,
+  handler?: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ port: number; server: Server }> {
+  const server = createServer((req, res) => {
+    if (handler !== undefined) return handler(req, res);
+    req.resume();
+    req.on('end', () => res.end(`${name}: ${req.method} ${req.url}`));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.teardown(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return { port: (server.address() as AddressInfo).port, server };
+}
+
+export type RunningInstance = {
+  child: ChildProcess;
+  opsPort: number;
+  logs: () => Array<Record<string, unknown>>;
+  /** Waits until a log line satisfies `test`. */
+  waitForLog: (
+    test: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ) => Promise<Record<string, unknown>>;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+};
+
+/** Runs the real command line (from source) on a directory; resolves once /readyz says ready. */
+export async function runInstance(t: Test, dir: string, extra: string[] = []): Promise<RunningInstance> {
+  const opsPort = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=@alb/source',
+      mainSource,
+      '--source',
+      'file',
+      '--dir',
+      dir,
+      '--workers',
+      '1',
+      '--ops-port',
+      String(opsPort),
+      ...extra,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const lines: Array<Record<string, unknown>> = [];
+  let buffered = '';
+  const waiters: Array<() => void> = [];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) !== -1) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      try {
+        lines.push(JSON.parse(line));
+      } catch {
+        lines.push({ raw: line });
+      }
+      for (const wake of waiters.splice(0)) wake();
+    }
+  });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  const instance: RunningInstance = {
+    child,
+    opsPort,
+    logs: () => lines,
+    async waitForLog(test, timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const found = lines.find(test);
+        if (found !== undefined) return found;
+        if (Date.now() > until)
+          throw new Error(`log line not found; got:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\n${stderr}`);
+        await Promise.race([
+          new Promise<void>((resolve) => waiters.push(resolve)),
+          new Promise((r) => setTimeout(r, 100)),
+        ]);
+      }
+    },
+    async stop(signal = 'SIGTERM') {
+      child.kill(signal);
+      return exited;
+    },
+  };
+  for (let i = 0; ; i++) {
+    const ready = await get(opsPort, '/readyz').then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ready) break;
+    if (child.exitCode !== null || i > 200)
+      throw new Error(
+        `instance did not become ready (exit ${child.exitCode}):\n${stderr}\n${lines.map((l) => JSON.stringify(l)).join('\n')}`,
+      );
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return instance;
+}
+
+export type Reply = { status: number; headers: IncomingMessage['headers']; body: string };
+
+export function get(
+  port: number,
+  path: string,
+  options: { headers?: Record<string, string>; method?: string; agent?: Agent } = {},
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        agent: options.agent ?? false,
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Polls until `check` passes (file changes are applied asynchronously). */
+export async function eventually<T>(
+  check: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 5000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (accept(value)) return value;
+    if (Date.now() > until) return value;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Manifests for tests: an ALB2, a Frontend on `port`, Services with EndpointSlices to local ports. */
+export const manifests = {
+  alb: (name = 'test') => `apiVersion: crd.alauda.io/v2beta1
+kind: ALB2
+metadata: { name: ${name}, namespace: kube-system }
+spec: { type: nginx }
+`,
+  frontend: (port: number, defaultService?: string, alb = 'test') => `apiVersion: crd.alauda.io/v1
+kind: Frontend
+metadata: { name: ${alb}-${String(port).padStart(5, '0')}, namespace: kube-system, labels: { alb2.cpaas.io/name: ${alb} } }
+spec:
+  port: ${port}
+  protocol: http
+${defaultService === undefined ? '' : `  serviceGroup: { services: [{ name: ${defaultService}, namespace: default, port: 80, weight: 100 }] }\n`}`,
+  rule: (
+    name: string,
+    frontendPort: number,
+    prefix: string,
+    service: string,
+    extra = '',
+    alb = 'test',
+  ) => `apiVersion: crd.alauda.io/v1
+kind: Rule
+metadata: { name: ${name}, namespace: kube-system, labels: { alb2.cpaas.io/name: ${alb}, alb2.cpaas.io/frontend: ${alb}-${String(frontendPort).padStart(5, '0')} } }
+spec:
+  priority: 5
+  dslx: [{ type: URL, values: [[PATH_PREFIX, ${prefix}]] }]
+  serviceGroup: { services: [{ name: ${service}, namespace: default, port: 80, weight: 100 }] }
+${extra}`,
+  service: (name: string, backendPort: number) => `apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: default }
+spec: { ports: [{ port: 80, targetPort: ${backendPort} }] }
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: { name: ${name}-1, namespace: default, labels: { kubernetes.io/service-name: ${name} } }
+addressType: IPv4
+ports: [{ port: ${backendPort} }]
+endpoints: [{ addresses: [127.0.0.1] }]
+`,
+};
+
+export function write(dir: string, file: string, ...docs: string[]): void {
+  writeFileSync(join(dir, file), docs.join('---\n'));
+}
