@@ -1,0 +1,58 @@
+import type { Summary, SummaryRow } from './summarize.ts';
+
+const columns = ['proxy', 'body', 'req/s (median)', 'p50', 'p99', 'RSS', 'req/s vs nginx', 'p99 vs nginx'];
+/** Text columns left-aligned, numbers right-aligned. */
+const rightAligned = [false, false, true, true, true, true, true, true];
+
+/** The markdown report: header lines, the table, the targets, and notes about errors wrk counted. */
+export function renderReport(summary: Summary, header: readonly string[]): string {
+  const out: string[] = [...header];
+  if (header.length > 0) out.push('');
+  out.push(...renderTable(summary.rows), '', 'Targets (ALB, per body):', '');
+  for (const t of summary.targets) {
+    const value = t.value === null ? 'n/a' : formatRatio(t.value);
+    out.push(`- ${t.met ? 'met ' : 'MISS'} ${t.body}: ${t.name} ${t.want}: measured ${value}`);
+  }
+  const troubled = summary.rows.filter((r) => r.non2xx > 0 || r.socketErrors > 0);
+  if (troubled.length > 0) {
+    out.push('', 'Errors counted by wrk (all rounds):', '');
+    for (const r of troubled)
+      out.push(`- ${r.proxy} ${r.body}: ${r.non2xx} non-2xx/3xx responses, ${r.socketErrors} socket errors`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** The markdown table, columns padded so it also reads well in a terminal. */
+export function renderTable(rows: readonly SummaryRow[]): string[] {
+  const cells = rows.map((r) => [
+    r.proxy,
+    r.body,
+    formatRps(r.requestsPerSec),
+    formatMs(r.p50Ms),
+    formatMs(r.p99Ms),
+    formatRss(r.rssKiB),
+    r.rpsVsNginx === null ? 'n/a' : formatRatio(r.rpsVsNginx),
+    r.p99VsNginx === null ? 'n/a' : formatRatio(r.p99VsNginx),
+  ]);
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
+  const line = (row: string[]) =>
+    `| ${row.map((cell, i) => (rightAligned[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (rightAligned[i] ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`;
+  return [line(columns), rule, ...cells.map(line)];
+}
+
+export function formatRps(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+export function formatMs(value: number): string {
+  return `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+}
+
+export function formatRss(kib: number): string {
+  return `${(kib / 1024).toFixed(1)} MiB`;
+}
+
+export function formatRatio(value: number): string {
+  return `${value.toFixed(2)}x`;
+}

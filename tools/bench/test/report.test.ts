@@ -1,0 +1,81 @@
+// The printed report: one table row per proxy and body, the targets with met/MISS, wrk's errors.
+import t from 'tap';
+import {
+  formatMs,
+  formatRatio,
+  formatRps,
+  formatRss,
+  proxyNames,
+  renderReport,
+  summarize,
+  type RunRecord,
+} from '../src/index.ts';
+
+function record(proxy: RunRecord['proxy'], body: RunRecord['body'], rps: number, non2xx = 0, timeout = 0): RunRecord {
+  return {
+    round: 1,
+    proxy,
+    body,
+    rssKiB: 10 * 1024,
+    wrk: {
+      requestsPerSec: rps,
+      p50Ms: 0.5,
+      p99Ms: 2,
+      requests: rps,
+      non2xx,
+      socketErrors: { connect: 0, read: 0, write: 0, timeout },
+    },
+  };
+}
+
+const runs = [
+  ...proxyNames.map((p) => record(p, 'tiny', 1000)),
+  ...proxyNames.map((p) => record(p, '64KiB', 500, p === 'haproxy' ? 3 : 0, p === 'http-proxy' ? 2 : 0)),
+];
+const text = renderReport(summarize(runs), ['## header line']);
+const lines = text.split('\n');
+
+t.test('header, then a markdown table with a row per proxy and body', async (t) => {
+  t.equal(lines[0], '## header line');
+  const table = lines.filter((l) => l.startsWith('|'));
+  t.equal(table.length, 2 + proxyNames.length * 2, 'column names, separator, 10 rows');
+  t.match(
+    table[0],
+    /^\| proxy +\| body +\| req\/s \(median\) \| +p50 \| +p99 \| +RSS \| req\/s vs nginx \| p99 vs nginx \|$/,
+  );
+  t.match(table[1], /^\|-+\|-+\|-+:\|/);
+  for (const proxy of proxyNames)
+    for (const body of ['tiny', '64KiB']) {
+      const row = table.find((l) => new RegExp(`^\\| ${proxy} +\\| ${body} +\\|`).test(l));
+      t.ok(row, `${proxy} ${body}`);
+      t.match(row!, /\| +1\.00x \| +1\.00x \|$/);
+    }
+  t.ok(
+    table.every((l) => l.length === table[0]!.length),
+    'columns padded to one width',
+  );
+});
+
+t.test('targets: six lines, met or MISS with the measured ratio', async (t) => {
+  const targets = lines.filter((l) => /^- (met |MISS) /.test(l));
+  t.equal(targets.length, 6);
+  t.ok(targets.includes('- met  tiny: ALB req/s vs nginx >= 0.8x: measured 1.00x'));
+  t.ok(targets.includes('- MISS 64KiB: ALB req/s vs best Node peer >= 2x: measured 1.00x'));
+});
+
+t.test('errors counted by wrk are listed', async (t) => {
+  t.match(text, '- haproxy 64KiB: 3 non-2xx/3xx responses, 0 socket errors');
+  t.match(text, '- http-proxy 64KiB: 0 non-2xx/3xx responses, 2 socket errors');
+  t.notMatch(text, '- alb 64KiB:');
+});
+
+t.test('number formats', async (t) => {
+  const table = [
+    { name: 'req/s grouped, rounded', input: formatRps(123456.7), want: '123,457' },
+    { name: 'sub-10 ms latency with 2 decimals', input: formatMs(0.0891), want: '0.09 ms' },
+    { name: 'larger latency with 1 decimal', input: formatMs(18.71), want: '18.7 ms' },
+    { name: 'RSS in MiB', input: formatRss(13210), want: '12.9 MiB' },
+    { name: 'ratio', input: formatRatio(0.805), want: '0.81x' },
+  ];
+  for (const { name, input, want } of table) t.equal(input, want, name);
+});
