@@ -9,6 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+if (process.argv.includes('--source') && process.argv[process.argv.indexOf('--source') + 1] === 'kube') {
+  // The kube variant needs a real API server (tools/kube-testenv), which an app must not import: run it apart.
+  const kube = fileURLToPath(new URL('../../../tools/e2e/bench/kube-propagation.bench.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--conditions=@alb/source', kube], { stdio: 'inherit' });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  process.exit(code ?? 1);
+}
+
 const sizes = [10, 1_000, 10_000];
 const samples = Number(process.env.SAMPLES ?? 40);
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));

@@ -9,6 +9,9 @@ import { startOpsServer } from './ops/ops-server.ts';
 import { systemClock } from './pipeline/clock.ts';
 import { newDiagnostics, RebuildLoop, type RebuildOutcome } from './pipeline/rebuild-loop.ts';
 import { buildPolicy } from './policy/build-policy.ts';
+import { KubeClient } from './kube/kube-client.ts';
+import { KubeSource } from './kube/kube-source.ts';
+import { StatusWriter } from './kube/status-writer.ts';
 import { FileSource } from './sources/file-source.ts';
 import type { ManifestProblem } from './sources/parse-manifest.ts';
 
@@ -41,7 +44,9 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
   const manifestProblems = new Map<string, ManifestProblem[]>();
   const pipelineLog = logger.child({ component: 'pipeline' });
 
+  let statusWriter: StatusWriter | null = null;
   const onOutcome = (outcome: RebuildOutcome) => {
+    statusWriter?.update(outcome.build.issuesByObject, (key) => store.get(key));
     metrics.rebuilds = loop.rebuilds;
     metrics.objects = store.size;
     const diagnostics = [
@@ -90,9 +95,9 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
     clock: systemClock,
   });
 
-  let source: FileSource | null = null;
+  let source: { stop(): void } | null = null;
   if (options.source === 'file') {
-    source = new FileSource({
+    const files = new FileSource({
       dir: options.dir!,
       store,
       onChange: () => loop.markDirty(),
@@ -102,9 +107,19 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
         loop.markDirty();
       },
     });
-    await source.start();
+    source = files;
+    await files.start();
   } else {
-    throw new Error('--source kube is not available yet');
+    const client = KubeClient.load(options.kubeconfig);
+    statusWriter = new StatusWriter(client, logger.child({ component: 'status' }));
+    const kube = new KubeSource(client, store, () => loop.markDirty(), logger.child({ component: 'kube-source' }), {
+      alb: options.alb!,
+      namespace: options.namespace!,
+      domain: options.domain,
+    });
+    source = kube;
+    // No config before every kind is listed once: a partial view would drop routes that exist.
+    await kube.start();
   }
   await loop.rebuild();
 

@@ -111,14 +111,18 @@ export async function startTestEnv(opts: StartTestEnvOptions = {}): Promise<Test
 
         const server = `https://127.0.0.1:${apiserverPort}`;
         const certDir = join(run, 'apiserver-certs');
-        const apiserver = startServerProcess(
-          'kube-apiserver',
-          binaries.kubeApiserver,
-          apiserverFlags({ apiserverPort, etcdClient, certDir, tokenFile, saKey, extra: opts.apiserverArgs ?? [] }),
-          join(run, 'kube-apiserver.log'),
-        );
-        processes.push(apiserver);
-        watchdog.guardPid(apiserver.pid);
+        const startApiserver = () => {
+          const started = startServerProcess(
+            'kube-apiserver',
+            binaries.kubeApiserver,
+            apiserverFlags({ apiserverPort, etcdClient, certDir, tokenFile, saKey, extra: opts.apiserverArgs ?? [] }),
+            join(run, 'kube-apiserver.log'),
+          );
+          processes.push(started);
+          watchdog.guardPid(started.pid);
+          return started;
+        };
+        let apiserver = startApiserver();
         const insecure: KubeTarget = { server, token: adminToken, insecureSkipTlsVerify: true };
         await waitFor(
           apiserver,
@@ -136,6 +140,7 @@ export async function startTestEnv(opts: StartTestEnvOptions = {}): Promise<Test
         await writeFile(kubeconfigPath, renderKubeconfig({ server, token: adminToken, caData }), { mode: 0o600 });
 
         let stopping: Promise<void> | null = null;
+        const pids = { apiserver: apiserver.pid, etcd: etcd.pid };
         return {
           kind: 'local',
           kubeconfigPath,
@@ -147,8 +152,23 @@ export async function startTestEnv(opts: StartTestEnvOptions = {}): Promise<Test
           versions: { kubernetes: binaries.kubernetesVersion, etcd: binaries.etcdVersion },
           dir,
           ports: { apiserver: apiserverPort, etcdClient, etcdPeer },
-          pids: { apiserver: apiserver.pid, etcd: etcd.pid },
+          pids,
           logs: { apiserver: apiserver.logFile, etcd: etcd.logFile },
+          async stopApiserver() {
+            // SIGKILL: what a crash or a lost node looks like to clients (no graceful goodbye).
+            await apiserver.stop(0);
+          },
+          async startApiserver() {
+            if (apiserver.exit() === null) return;
+            apiserver = startApiserver();
+            pids.apiserver = apiserver.pid;
+            const until = Date.now() + (opts.startTimeoutMs ?? 120_000);
+            await waitFor(
+              apiserver,
+              until,
+              async () => (await kubeRequest(insecure, { path: '/readyz' })).status === 200,
+            );
+          },
           stop() {
             stopping ??= (async () => {
               await stopAll();

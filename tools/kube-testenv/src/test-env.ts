@@ -36,4 +36,8 @@ export type TestEnv = {
   logs: { apiserver: string; etcd: string } | null;
   /** Stops the processes and removes the temp dir; idempotent. A no-op for an existing cluster. */
   stop(): Promise<void>;
+  /** Local only: kills the API server (as a crash would); etcd and its data stay. */
+  stopApiserver?(): Promise<void>;
+  /** Local only: starts the API server again on the same port, with the same certificates; waits until ready. */
+  startApiserver?(): Promise<void>;
 };

@@ -1,0 +1,157 @@
+import { Watch } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { KubeObject } from '../objects/kube-object.ts';
+import type { ObjectStore } from '../objects/object-store.ts';
+import { KubeApiError, type KubeClient } from './kube-client.ts';
+
+/** One kind to follow: its API path, selectors, and the kind/apiVersion list items lack. */
+export type ResourceSpec = {
+  kind: string;
+  apiVersion: string;
+  /** e.g. `/apis/crd.alauda.io/v1/rules` or `/api/v1/namespaces/ns/services`. */
+  path: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+};
+
+/**
+ * Keeps the store in step with one kind, as client-go's reflector: list, then watch from the list's
+ * resourceVersion; a watch that ends is resumed from the last version seen, and relisted on 410 Gone or any
+ * error. A watch silent for 30 s is considered dead (client-node's inactivity timeout) and resumed. Errors back
+ * off exponentially (200 ms to 30 s). The store keeps the last good objects meanwhile.
+ */
+export class Reflector {
+  private readonly spec: ResourceSpec;
+  private readonly client: KubeClient;
+  private readonly store: ObjectStore;
+  private readonly onChange: () => void;
+  private readonly logger: Logger;
+  private resourceVersion = '';
+  private abort: AbortController | null = null;
+  private stopped = false;
+  private failures = 0;
+  private syncedOnce: Promise<void>;
+  private markSynced!: () => void;
+  /** Relists done (tests and logs). */
+  lists = 0;
+
+  constructor(spec: ResourceSpec, client: KubeClient, store: ObjectStore, onChange: () => void, logger: Logger) {
+    this.spec = spec;
+    this.client = client;
+    this.store = store;
+    this.onChange = onChange;
+    this.logger = logger.child({ kind: spec.kind });
+    this.syncedOnce = new Promise((resolve) => (this.markSynced = resolve));
+  }
+
+  /** Starts following; resolves after the first successful list. */
+  start(): Promise<void> {
+    void this.run();
+    return this.syncedOnce;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort?.abort();
+  }
+
+  private async run(): Promise<void> {
+    let needList = true;
+    while (!this.stopped) {
+      try {
+        if (needList) {
+          await this.list();
+          needList = false;
+        }
+        needList = await this.watch();
+        this.failures = 0;
+      } catch (error) {
+        if (this.stopped) return;
+        this.failures++;
+        needList = true;
+        const delay = Math.min(30_000, 200 * 2 ** Math.min(this.failures, 8));
+        this.logger.warn(
+          { err: (error as Error).message, retryInMs: delay },
+          'list/watch failed; the last known objects keep serving',
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private query(extra: Record<string, string> = {}): string {
+    const params = new URLSearchParams(extra);
+    if (this.spec.labelSelector) params.set('labelSelector', this.spec.labelSelector);
+    if (this.spec.fieldSelector) params.set('fieldSelector', this.spec.fieldSelector);
+    const text = params.toString();
+    return text === '' ? '' : `?${text}`;
+  }
+
+  private async list(): Promise<void> {
+    const path = this.spec.path + this.query();
+    const response = await this.client.request('GET', path);
+    if (response.status !== 200) throw new KubeApiError(response.status, path, response.text);
+    const list = response.json as { metadata?: { resourceVersion?: string }; items?: KubeObject[] };
+    const items = (list.items ?? []).map((item) => this.complete(item));
+    this.resourceVersion = list.metadata?.resourceVersion ?? '';
+    this.lists++;
+    if (this.store.replaceAll(items, [this.spec.kind])) this.onChange();
+    this.markSynced();
+  }
+
+  /** Watches until the stream ends; returns whether a relist is needed (410 Gone). */
+  private watch(): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const params: Record<string, string | boolean> = {
+        allowWatchBookmarks: true,
+        resourceVersion: this.resourceVersion,
+      };
+      if (this.spec.labelSelector) params.labelSelector = this.spec.labelSelector;
+      if (this.spec.fieldSelector) params.fieldSelector = this.spec.fieldSelector;
+      let gone = false;
+      new Watch(this.client.config)
+        .watch(
+          this.spec.path,
+          params,
+          (phase, object: KubeObject & { code?: number }) => {
+            if (phase === 'ERROR') {
+              // A watch error event: 410 Gone means our resourceVersion is too old; relist.
+              gone = object.code === 410;
+              return;
+            }
+            const version = object.metadata?.resourceVersion;
+            if (version !== undefined) this.resourceVersion = version;
+            if (phase === 'BOOKMARK') return;
+            const full = this.complete(object);
+            const changed = phase === 'DELETED' ? this.store.remove(keyOf(full)) : this.store.apply(full);
+            if (changed) this.onChange();
+          },
+          (error: unknown) => {
+            this.abort = null;
+            if (this.stopped) return resolve(false);
+            if (error === null || error === undefined) return resolve(gone);
+            const status = (error as { statusCode?: number; code?: number }).statusCode;
+            if (status === 410) return resolve(true);
+            // The inactivity timeout: resume from the last version (cheap), not an error.
+            if (error instanceof DOMException && error.name === 'TimeoutError') return resolve(false);
+            reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        )
+        .then((controller) => {
+          this.abort = controller;
+          if (this.stopped) controller.abort();
+        }, reject);
+    });
+  }
+
+  private complete(object: KubeObject): KubeObject {
+    // List items come without kind/apiVersion.
+    if (object.kind === undefined || object.apiVersion === undefined)
+      return { ...object, kind: this.spec.kind, apiVersion: this.spec.apiVersion };
+    return object;
+  }
+}
+
+function keyOf(object: KubeObject): string {
+  return `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+}
