@@ -7,6 +7,8 @@ export class InstanceMetrics {
   objects = 0;
   rules = 0;
   diagnostics = { error: 0, warning: 0 };
+  /** 1 while this instance holds the ALB's Lease (kube mode). */
+  leader = 0;
 
   render(): string {
     return (
@@ -33,6 +35,9 @@ export class InstanceMetrics {
         '# TYPE alb_config_diagnostics gauge',
         `alb_config_diagnostics{severity="error"} ${this.diagnostics.error}`,
         `alb_config_diagnostics{severity="warning"} ${this.diagnostics.warning}`,
+        '# HELP alb_leader 1 while this instance is the leader of its ALB (kube mode).',
+        '# TYPE alb_leader gauge',
+        `alb_leader ${this.leader}`,
         ...processMetrics(),
       ].join('\n') + '\n'
     );

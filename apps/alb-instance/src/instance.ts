@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
+import { createElector, type Elector } from '@alb/leader';
 import { createDataPlane, type DataPlane } from '@alb/proxy-core';
 import type { Logger } from 'pino';
 import type { InstanceOptions } from './cli-options.ts';
@@ -10,6 +12,7 @@ import { systemClock } from './pipeline/clock.ts';
 import { newDiagnostics, RebuildLoop, type RebuildOutcome } from './pipeline/rebuild-loop.ts';
 import { buildPolicy } from './policy/build-policy.ts';
 import { KubeClient } from './kube/kube-client.ts';
+import { KubeLeaseStore } from './kube/kube-lease-store.ts';
 import { KubeSource } from './kube/kube-source.ts';
 import { StatusWriter } from './kube/status-writer.ts';
 import { FileSource } from './sources/file-source.ts';
@@ -45,8 +48,10 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
   const pipelineLog = logger.child({ component: 'pipeline' });
 
   let statusWriter: StatusWriter | null = null;
+  let elector: Elector | null = null;
   const onOutcome = (outcome: RebuildOutcome) => {
-    statusWriter?.update(outcome.build.issuesByObject, (key) => store.get(key));
+    // Every instance builds and serves; only the leader writes to the cluster.
+    if (elector?.isLeader()) statusWriter?.update(outcome.build.issuesByObject, (key) => store.get(key));
     metrics.rebuilds = loop.rebuilds;
     metrics.objects = store.size;
     const diagnostics = [
@@ -120,6 +125,28 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
     source = kube;
     // No config before every kind is listed once: a partial view would drop routes that exist.
     await kube.start();
+    // One leader per ALB (Lease named after it) writes status and Events; the others only serve.
+    const identity = `${options.namespace}/${options.alb}/${process.env.POD_NAME ?? hostname()}-${process.pid}`;
+    const leaderLog = logger.child({ component: 'leader' });
+    elector = createElector({
+      store: new KubeLeaseStore(client, options.namespace!, options.alb!),
+      identity,
+      logger: {
+        info: (fields, message) => leaderLog.info(fields, message),
+        warn: (fields, message) => leaderLog.warn(fields, message),
+        error: (fields, message) => leaderLog.error(fields, message),
+      },
+      onStartedLeading: () => {
+        metrics.leader = 1;
+        leaderLog.info({ identity }, 'leading: this instance writes status');
+        loop.markDirty();
+      },
+      onStoppedLeading: () => {
+        metrics.leader = 0;
+        leaderLog.info({ identity }, 'no longer leading');
+      },
+    });
+    void elector.run().catch((error: Error) => leaderLog.error({ err: error }, 'leader election stopped'));
   }
   await loop.rebuild();
 
@@ -137,6 +164,7 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
     store,
     async shutdown() {
       shuttingDown = true;
+      await elector?.stop();
       source?.stop();
       loop.stop();
       await dataPlane.close(options.drainTimeoutMs);

@@ -17,6 +17,8 @@ const resources: Record<string, { path: (ns: string) => string; namespaced: bool
   IngressClass: { path: () => '/apis/networking.k8s.io/v1/ingressclasses', namespaced: false },
   ClusterRole: { path: () => '/apis/rbac.authorization.k8s.io/v1/clusterroles', namespaced: false },
   ClusterRoleBinding: { path: () => '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', namespaced: false },
+  Role: { path: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, namespaced: true },
+  RoleBinding: { path: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, namespaced: true },
   ServiceAccount: { path: (ns) => `/api/v1/namespaces/${ns}/serviceaccounts`, namespaced: true },
   Lease: { path: (ns) => `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`, namespaced: true },
   CustomResourceDefinition: {

@@ -41,7 +41,7 @@ export async function startInstance(args: string[], teardown: (fn: () => unknown
       () => 0,
     );
     if (status === 200) break;
-    if (child.exitCode !== null || i > 600) throw new Error(`alb-instance not ready:\n${output}`);
+    if (child.exitCode !== null || i > 600) throw new Error(`alb-instance not ready:\n${output.slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return {

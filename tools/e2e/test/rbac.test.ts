@@ -11,14 +11,13 @@ import { eventually, freePort, httpGet, startInstance } from '../src/instance-pr
 t.test('the instance works with exactly the rights of deploy/instance/rbac.yaml', { timeout: 300_000 }, async (t) => {
   const env = await setupTestEnv(t, { users: [{ name: 'alb-instance', groups: ['alb:instances'] }] });
   await installCrds(env);
-  const [, role, binding] = yaml(
-    readFileSync(new URL('../../../deploy/instance/rbac.yaml', import.meta.url), 'utf8'),
-  ) as [Manifest, Manifest, Manifest & { subjects: unknown[] }];
-  // The same ClusterRole, bound to the test user's group instead of the ServiceAccount (no token controller here).
-  await apply(env, role, {
-    ...binding,
-    subjects: [{ kind: 'Group', name: 'alb:instances', apiGroup: 'rbac.authorization.k8s.io' }],
-  });
+  const manifests = yaml(readFileSync(new URL('../../../deploy/instance/rbac.yaml', import.meta.url), 'utf8'));
+  // The same roles, bound to the test user's group instead of the ServiceAccount (no token controller here).
+  const group = [{ kind: 'Group', name: 'alb:instances', apiGroup: 'rbac.authorization.k8s.io' }];
+  for (const object of manifests) {
+    if (object.kind === 'ServiceAccount') continue;
+    await apply(env, object.kind.endsWith('Binding') ? { ...object, subjects: group } : object);
+  }
   const token = env.userTokens['alb-instance']!;
   const kubeconfig = join(env.dir!, 'alb-instance.kubeconfig');
   writeFileSync(
@@ -69,9 +68,6 @@ spec: { dslx: [{ type: URL, values: [[EQ]] }] }`) as [Manifest, Manifest];
   t.equal(await can('/api/v1/namespaces/kube-system/secrets'), 403, 'cannot read Secrets');
   t.equal(await can('/apis/crd.alauda.io/v1/namespaces/kube-system/rules', 'POST', rule), 403, 'cannot create Rules');
   t.equal(await can('/api/v1/namespaces/kube-system/pods'), 403, 'cannot read Pods');
-  t.equal(
-    await can('/apis/coordination.k8s.io/v1/namespaces/kube-system/leases'),
-    403,
-    'cannot read Leases (no leader election yet)',
-  );
+  t.equal(await can('/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/rbac'), 200, 'it holds its Lease');
+  t.equal(await can('/apis/coordination.k8s.io/v1/namespaces/default/leases'), 403, 'no Leases elsewhere');
 });
