@@ -1,7 +1,7 @@
 import { andAll, compileParsedTerms, type ViewMatcher } from './compile.ts';
 import { RequestView } from './request-view.ts';
 import { compareRules, type RuleOrderKey } from './rule-order.ts';
-import type { RuleCompileCache} from './rule-compile-cache.ts';
+import type { RuleCompileCache } from './rule-compile-cache.ts';
 import { type CompiledRule } from './rule-compile-cache.ts';
 import { RuleIndex } from './rule-index.ts';
 import { complexity } from './complexity.ts';
