@@ -55,7 +55,9 @@ export function sideFrontends(alb: AlbSettings, frontends: readonly Frontend[]):
         name: '',
         problem: {
           code: diagnosticCodes.frontendConflict,
-          message: `Frontend ${onPort[0]!.metadata.name} on port ${port} (${portSetting}) is ${onPort[0]!.spec.protocol}, not ${which}`,
+          message:
+            `Frontend ${onPort[0]!.metadata.name} on port ${port} (${portSetting}) ` +
+            `is ${onPort[0]!.spec.protocol}, not ${which}`,
         },
       };
     return {
@@ -82,7 +84,8 @@ const sslRedirect: RedirectConfig = { code: 308, scheme: 'https' };
  * The desired Frontend of a side. A new one is `<alb>-<port>`, owned by the ALB2, labelled with the ALB name, with
  * `defaultSSLCert` on https and `source` = the default-backend Ingress or else the first Ingress that needs it. An
  * existing one keeps every field except the default backend (set when free or set by an Ingress, wiped when its
- * Ingress is gone) and the ingressSSLRedirect redirect (only the one we marked).
+ * Ingress is gone), an Ingress `source` whose Ingress is gone, and the ingressSSLRedirect redirect (only the one
+ * we marked).
  */
 export function desiredFrontend(
   alb: AlbSettings,
@@ -90,6 +93,7 @@ export function desiredFrontend(
   owner: DefaultBackendOwner | undefined,
   firstUser: { namespace: string; name: string } | undefined,
   sslRedirectWanted: boolean,
+  handled: (namespace: string, name: string) => boolean,
 ): { frontend: Frontend; ownerRejected: boolean } {
   const keys = labels(alb.domain);
   let ft: Frontend;
@@ -119,6 +123,9 @@ export function desiredFrontend(
       delete ft.spec.serviceGroup;
       delete ft.spec.source;
       delete ft.spec.backendProtocol;
+    } else if (setByIngress && !handled(ft.spec.source?.namespace ?? '', ft.spec.source?.name ?? '')) {
+      // The Ingress it was created for is gone: Alauda cleared the source too.
+      delete ft.spec.source;
     }
   }
   if (side.side === 'http') applySslRedirect(ft, sslRedirectMarker(alb.domain), sslRedirectWanted);

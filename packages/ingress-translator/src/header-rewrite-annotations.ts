@@ -6,6 +6,12 @@ import { diagnosticCodes } from './errors.ts';
 
 type Shape = 'map' | 'list' | 'mapOfLists';
 
+const shapeNames: Record<Shape, string> = {
+  map: 'an object of strings',
+  list: 'a list of strings',
+  mapOfLists: 'an object of string lists',
+};
+
 const requestShape: Record<string, Shape> = {
   headers: 'map',
   headers_var: 'map',
@@ -59,8 +65,7 @@ function shapeProblem(text: string, shape: Record<string, Shape>, needsContent: 
         ? isStringList(field)
         : isObject(field) &&
           Object.values(field).every((v) => (want === 'map' ? typeof v === 'string' : isStringList(v)));
-    if (!good)
-      return `${key} must be ${want === 'list' ? 'a list of strings' : want === 'map' ? 'an object of strings' : 'an object of string lists'}`;
+    if (!good) return `${key} must be ${shapeNames[want]}`;
     if (Array.isArray(field) ? field.length > 0 : Object.keys(field as object).length > 0) content = true;
   }
   if (needsContent && !content) return `sets nothing (${fields} are all empty)`;

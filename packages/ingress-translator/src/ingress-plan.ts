@@ -20,7 +20,7 @@ import { annotationField } from './diagnostics.ts';
 import { diagnosticCodes } from './errors.ts';
 import { headerRewritesFromAnnotations } from './header-rewrite-annotations.ts';
 import { IngressAnnotations } from './ingress-annotations.ts';
-import type { Ingress } from './kube-types.ts';
+import type { HttpIngressPath, Ingress } from './kube-types.ts';
 import { modsecurityFromAnnotations } from './modsecurity-annotations.ts';
 import { otelFromAnnotations } from './otel-annotations.ts';
 import { hostProblem, pathMatch } from './path-match.ts';
@@ -31,7 +31,7 @@ import { backendProtocolFromAnnotation, routingFromAnnotations } from './routing
 import type { ResolvedBackend, ServiceIndex } from './service-port.ts';
 import { resolveBackend } from './service-port.ts';
 import { timeoutFromAnnotations } from './timeout-annotations.ts';
-import type { Side } from './tls-hosts.ts';
+import type { Side, TlsHosts } from './tls-hosts.ts';
 import { tlsHosts } from './tls-hosts.ts';
 
 export const defaultPriority = 5;
@@ -105,13 +105,13 @@ export function planIngress(
   };
 
   const rules = ingress.spec?.rules;
-  if (rules !== undefined && !Array.isArray(rules)) {
+  if (rules != null && !Array.isArray(rules)) {
     report('error', diagnosticCodes.invalid, 'spec.rules', 'must be a list');
     return plan;
   }
   const defaultBackend = ingress.spec?.defaultBackend;
   if (defaultBackend !== undefined && defaultBackend !== null) {
-    if (rules !== undefined && rules.length > 0)
+    if (rules != null && rules.length > 0)
       report(
         'warning',
         diagnosticCodes.defaultBackendIgnored,
@@ -144,63 +144,79 @@ export function planIngress(
       report('error', diagnosticCodes.invalid, `spec.rules[${r}].http.paths`, 'must be a list');
       return;
     }
-    const cert = tls.certs.get(host);
     http.paths.forEach((item, p) => {
-      const field = `spec.rules[${r}].http.paths[${p}]`;
-      const path = typeof item?.path === 'string' ? item.path : '';
-      const match = pathMatch(host, path, item?.pathType, ctx.checkRegex);
-      if (!match.ok) {
-        report('error', diagnosticCodes.badPath, `${field}.${match.field}`, `${match.message}; the path is not served`);
-        return;
-      }
-      const backend = resolveBackend(item?.backend, namespace, ctx.services, `${field}.backend`, report);
-      if (backend === null) return;
-      const annCtx: AnnotationContext = { ann, r, p, namespace, report };
-      const auth = authFromAnnotations(annCtx);
-      if (!auth.ok) return;
-      const redirect = redirectFromAnnotations(annCtx, cert !== undefined);
-      const sides: Side[] =
-        cert !== undefined ? (redirectsToHttps(redirect) ? ['http', 'https'] : ['https']) : tls.plainSides;
-      const routing = routingFromAnnotations(annCtx);
-      if (routing.rewriteTarget !== undefined && path !== '') {
-        const regexProblem = ctx.checkRegex(path);
-        if (regexProblem !== null) {
-          const key = ann.get('rewrite-target', r, p)!.key;
-          report(
-            'warning',
-            diagnosticCodes.badAnnotation,
-            annotationField(key),
-            `rewrite-target rewrites with the path as a regular expression, and this one is not usable (${regexProblem.message}); the rewrite is ignored`,
-          );
-          routing.rewriteTarget = undefined;
-        }
-      }
-      const modsecurity = modsecurityFromAnnotations(annCtx);
-      const rewrites = headerRewritesFromAnnotations(annCtx);
-      plan.paths.push({
-        r,
-        p,
-        host,
-        path,
-        dslx: match.dslx,
-        backend,
-        sides,
-        certificate: cert ?? '',
-        priority: priority(annCtx),
-        routing,
-        backendProtocol: routing.backendProtocol ?? appProtocol(backend),
-        timeout: timeoutFromAnnotations(annCtx),
-        redirect,
-        auth: auth.auth,
-        otel: otelFromAnnotations(annCtx),
-        modsecurity: modsecurity?.modsecurity,
-        modsecuritySnippet: modsecurity?.snippet,
-        rewriteRequest: rewrites.request,
-        rewriteResponse: rewrites.response,
-      });
+      const planned = planPath(item, r, p, host, tls, { ann, namespace, report, ctx });
+      if (planned !== null) plan.paths.push(planned);
     });
   });
   return plan;
+}
+
+type PathScope = { ann: IngressAnnotations; namespace: string; report: Report; ctx: PlanContext };
+
+/** One path of rule `r`: its match, backend, Frontend sides and annotation settings; null when it is not served. */
+function planPath(
+  item: HttpIngressPath,
+  r: number,
+  p: number,
+  host: string,
+  tls: TlsHosts,
+  { ann, namespace, report, ctx }: PathScope,
+): PathPlan | null {
+  const cert = tls.certs.get(host);
+  const field = `spec.rules[${r}].http.paths[${p}]`;
+  const path = typeof item?.path === 'string' ? item.path : '';
+  const match = pathMatch(host, path, item?.pathType, ctx.checkRegex);
+  if (!match.ok) {
+    report('error', diagnosticCodes.badPath, `${field}.${match.field}`, `${match.message}; the path is not served`);
+    return null;
+  }
+  const backend = resolveBackend(item?.backend, namespace, ctx.services, `${field}.backend`, report);
+  if (backend === null) return null;
+  const annCtx: AnnotationContext = { ann, r, p, namespace, report };
+  const auth = authFromAnnotations(annCtx);
+  if (!auth.ok) return null;
+  const redirect = redirectFromAnnotations(annCtx, cert !== undefined);
+  const sides: Side[] =
+    cert !== undefined ? (redirectsToHttps(redirect) ? ['http', 'https'] : ['https']) : tls.plainSides;
+  const routing = routingFromAnnotations(annCtx);
+  if (routing.rewriteTarget !== undefined && path !== '') {
+    const regexProblem = ctx.checkRegex(path);
+    if (regexProblem !== null) {
+      const key = ann.get('rewrite-target', r, p)!.key;
+      report(
+        'warning',
+        diagnosticCodes.badAnnotation,
+        annotationField(key),
+        `rewrite-target rewrites with the path as a regular expression, and this one is not usable ` +
+          `(${regexProblem.message}); the rewrite is ignored`,
+      );
+      routing.rewriteTarget = undefined;
+    }
+  }
+  const modsecurity = modsecurityFromAnnotations(annCtx);
+  const rewrites = headerRewritesFromAnnotations(annCtx);
+  return {
+    r,
+    p,
+    host,
+    path,
+    dslx: match.dslx,
+    backend,
+    sides,
+    certificate: cert ?? '',
+    priority: priority(annCtx),
+    routing,
+    backendProtocol: routing.backendProtocol ?? appProtocol(backend),
+    timeout: timeoutFromAnnotations(annCtx),
+    redirect,
+    auth: auth.auth,
+    otel: otelFromAnnotations(annCtx),
+    modsecurity: modsecurity?.modsecurity,
+    modsecuritySnippet: modsecurity?.snippet,
+    rewriteRequest: rewrites.request,
+    rewriteResponse: rewrites.response,
+  };
 }
 
 /** `alb.<domain>/ingress-rule-priority-<r>-<p>`: an integer; absent, 0 or bad means 5 (ALB's default). */

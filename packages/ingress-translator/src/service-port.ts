@@ -68,7 +68,8 @@ export function resolveBackend(
         'error',
         diagnosticCodes.serviceNotFound,
         `${field}.service.name`,
-        `Service ${namespace}/${service.name} does not exist, so port ${JSON.stringify(name)} cannot be resolved; the path is not served`,
+        `Service ${namespace}/${service.name} does not exist, so port ${JSON.stringify(name)} cannot be resolved; ` +
+          'the path is not served',
       );
       return null;
     }

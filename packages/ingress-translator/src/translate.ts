@@ -29,7 +29,7 @@ export type TranslateInput = {
   ingressClasses?: readonly IngressClass[];
   namespaces?: readonly Namespace[];
   services?: readonly Service[];
-  /** Existing Frontends (any ALB; only this ALB's are used): port-project mode needs them, and their fields are kept. */
+  /** Existing Frontends (any ALB's; only this ALB's are used): port-project mode needs them; their fields are kept. */
   frontends?: readonly Frontend[];
   /** Label domain (default `cpaas.io`). */
   domain?: string;
@@ -207,6 +207,7 @@ function assemble(
   }
 
   // Frontends.
+  const handledKeys = new Set(plans.map((plan) => `${plan.namespace}/${plan.name}`));
   const frontends: Frontend[] = [];
   const needed = (side: Side) => firstUser[side] !== undefined || owners[side] !== undefined;
   for (const side of sides) {
@@ -222,6 +223,7 @@ function assemble(
       owner,
       first === undefined ? undefined : { namespace: first.namespace, name: first.name },
       alb.sslRedirect,
+      (namespace, name) => handledKeys.has(`${namespace}/${name}`),
     );
     if (ownerRejected && owner !== undefined) {
       const plan = plans.find((p) => p.namespace === owner.namespace && p.name === owner.name)!;
@@ -255,7 +257,7 @@ function assemble(
 /** Sorted by metadata.name (names are unique). */
 function byName<T extends { metadata: { name: string } }>(items: T[]): T[] {
   const keyed = items.map((item) => ({ key: item.metadata.name, item }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : 1));
+  keyed.sort((a, b) => compare(a.key, b.key));
   return keyed.map((k) => k.item);
 }
 

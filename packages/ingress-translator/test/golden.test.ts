@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import t from 'tap';
 import { formatIssue, hasErrors, validateFrontend, validateRule } from '@alb/crd-types';
-import { translateIngresses } from '../src/index.ts';
+import { albIngressAnnotations, nginxAnnotations, otherAnnotations, translateIngresses } from '../src/index.ts';
 import type { TranslateInput } from '../src/index.ts';
 import { dump, loadInput } from './helpers.ts';
 
@@ -44,3 +44,13 @@ for (const file of cases) {
     }
   });
 }
+
+t.test('every annotation the translator reads has a golden case', async (t) => {
+  const inputs = cases.map((file) => readFileSync(new URL(file, dir), 'utf8')).join('\n');
+  const names = [...Object.values(nginxAnnotations).flat(), ...albIngressAnnotations];
+  for (const name of names) t.match(inputs, new RegExp(`/${name}: `), name);
+  const others = Object.values(otherAnnotations).map((key) =>
+    key.replace('<domain>', 'cpaas.io').replace('<rule>-<path>', '0-0'),
+  );
+  for (const key of others) t.ok(inputs.includes(`${key}: `), key);
+});
