@@ -10,7 +10,8 @@ import { ObjectStore } from './objects/object-store.ts';
 import { startOpsServer } from './ops/ops-server.ts';
 import { systemClock } from './pipeline/clock.ts';
 import { newDiagnostics, RebuildLoop, type RebuildOutcome } from './pipeline/rebuild-loop.ts';
-import { buildPolicy } from './policy/build-policy.ts';
+import { translateSnapshot, withTranslated } from './ingress/translate-snapshot.ts';
+import { buildPolicy, type BuildResult } from './policy/build-policy.ts';
 import { KubeClient } from './kube/kube-client.ts';
 import { KubeLeaseStore } from './kube/kube-lease-store.ts';
 import { KubeSource } from './kube/kube-source.ts';
@@ -93,8 +94,7 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
 
   const loop = new RebuildLoop({
     snapshot: () => store.snapshot(),
-    build: (snapshot) =>
-      buildPolicy(snapshot, { albName: options.alb, domain: options.domain, trustedProxies: options.trustedProxies }),
+    build: (snapshot) => buildFromSnapshot(snapshot, options),
     apply: (config) => dataPlane.apply(config),
     onOutcome,
     clock: systemClock,
@@ -212,4 +212,20 @@ function manifestDiagnostics(problems: ReadonlyMap<string, ManifestProblem[]>): 
     }
   }
   return out;
+}
+
+/**
+ * File mode translates Ingresses in memory (as if the translated Frontends and Rules had been written); in kube
+ * mode the leader writes them to the cluster and every instance reads them back like any other Rule.
+ */
+function buildFromSnapshot(snapshot: ReturnType<ObjectStore['snapshot']>, options: InstanceOptions): BuildResult {
+  const buildOptions = { albName: options.alb, domain: options.domain, trustedProxies: options.trustedProxies };
+  if (options.source !== 'file') return buildPolicy(snapshot, buildOptions);
+  const translation = translateSnapshot(snapshot, options.alb, options.domain);
+  const result = buildPolicy(
+    translation.output === null ? snapshot : withTranslated(snapshot, translation.output),
+    buildOptions,
+  );
+  result.diagnostics.push(...translation.diagnostics);
+  return result;
 }
