@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { jitterFactor, resolveTimings, type LeaderTimings } from '@alb/leader';
 
 export type InstanceOptions = {
   source: 'file' | 'kube';
@@ -16,6 +17,8 @@ export type InstanceOptions = {
   accessLog: boolean;
   logLevel: string;
   drainTimeoutMs: number;
+  /** Kube mode: leader election of the instances of one ALB. */
+  leaderTimings: LeaderTimings;
 };
 
 export const usage = `usage:
@@ -36,7 +39,10 @@ options:
   --trusted-proxies <list>  comma-separated CIDRs whose X-Forwarded-For / X-Real-IP are believed
   --access-log              log every request (JSON lines on stdout)
   --log-level <level>       trace|debug|info|warn|error (default info)
-  --drain-timeout <s>       on SIGTERM, seconds to let in-flight requests finish (default 30)`;
+  --drain-timeout <s>       on SIGTERM, seconds to let in-flight requests finish (default 30)
+  --lease-duration <s>      kube mode: leader election lease, whole seconds (default 15)
+  --renew-deadline <s>      kube mode: a leader that cannot renew for this long stops leading (default 10)
+  --retry-period <s>        kube mode: time between election attempts and renewals (default 2)`;
 
 /** Parses the command line; throws an Error whose message names the bad option. */
 export function parseOptions(argv: string[]): InstanceOptions {
@@ -58,6 +64,9 @@ export function parseOptions(argv: string[]): InstanceOptions {
       'access-log': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
       'drain-timeout': { type: 'string', default: '30' },
+      'lease-duration': { type: 'string', default: '15' },
+      'renew-deadline': { type: 'string', default: '10' },
+      'retry-period': { type: 'string', default: '2' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -83,6 +92,7 @@ export function parseOptions(argv: string[]): InstanceOptions {
     accessLog: values['access-log'],
     logLevel: values['log-level'],
     drainTimeoutMs: integer('--drain-timeout', values['drain-timeout'], 0, 3600) * 1000,
+    leaderTimings: leaderTimings(values['lease-duration'], values['renew-deadline'], values['retry-period']),
   };
   if (values.dir !== undefined) options.dir = values.dir;
   if (values.alb !== undefined) options.alb = values.alb;
@@ -94,6 +104,28 @@ export function parseOptions(argv: string[]): InstanceOptions {
 }
 
 export class UsageRequested extends Error {}
+
+/** The election timings in seconds (fractions allowed but for the lease), checked as the elector will. */
+function leaderTimings(lease: string, renew: string, retry: string): LeaderTimings {
+  const leaseS = integer('--lease-duration', lease, 1, 3600);
+  const renewS = seconds('--renew-deadline', renew);
+  const retryS = seconds('--retry-period', retry);
+  if (leaseS <= renewS)
+    throw new Error(`--lease-duration (${leaseS}s) must be greater than --renew-deadline (${renewS}s)`);
+  if (renewS <= jitterFactor * retryS)
+    throw new Error(`--renew-deadline (${renewS}s) must be greater than ${jitterFactor} × --retry-period (${retryS}s)`);
+  return resolveTimings({
+    leaseDurationMs: leaseS * 1000,
+    renewDeadlineMs: Math.round(renewS * 1000),
+    retryPeriodMs: Math.round(retryS * 1000),
+  });
+}
+
+function seconds(name: string, text: string): number {
+  if (!/^\d+(\.\d{1,3})?$/.test(text) || Number(text) <= 0)
+    throw new Error(`${name} must be a positive number of seconds, got ${text}`);
+  return Number(text);
+}
 
 function integer(name: string, text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text)) throw new Error(`${name} must be a number, got ${text}`);

@@ -14,6 +14,7 @@ import { translateSnapshot, withTranslated } from './ingress/translate-snapshot.
 import { buildPolicy, type BuildResult } from './policy/build-policy.ts';
 import { KubeClient } from './kube/kube-client.ts';
 import { KubeLeaseStore } from './kube/kube-lease-store.ts';
+import { IngressSync } from './kube/ingress-sync.ts';
 import { KubeSource } from './kube/kube-source.ts';
 import { StatusWriter } from './kube/status-writer.ts';
 import { FileSource } from './sources/file-source.ts';
@@ -49,6 +50,7 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
   const pipelineLog = logger.child({ component: 'pipeline' });
 
   let statusWriter: StatusWriter | null = null;
+  let ingressSync: IngressSync | null = null;
   let elector: Elector | null = null;
   const onOutcome = (outcome: RebuildOutcome) => {
     // Every instance builds and serves; only the leader writes to the cluster.
@@ -117,7 +119,17 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
   } else {
     const client = KubeClient.load(options.kubeconfig);
     statusWriter = new StatusWriter(client, logger.child({ component: 'status' }));
-    const kube = new KubeSource(client, store, () => loop.markDirty(), logger.child({ component: 'kube-source' }), {
+    ingressSync = new IngressSync(client, store, logger.child({ component: 'ingress' }), {
+      alb: options.alb!,
+      namespace: options.namespace!,
+      domain: options.domain,
+      clock: systemClock,
+    });
+    const onChange = () => {
+      loop.markDirty();
+      ingressSync?.markDirty();
+    };
+    const kube = new KubeSource(client, store, onChange, logger.child({ component: 'kube-source' }), {
       alb: options.alb!,
       namespace: options.namespace!,
       domain: options.domain,
@@ -136,12 +148,17 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
         warn: (fields, message) => leaderLog.warn(fields, message),
         error: (fields, message) => leaderLog.error(fields, message),
       },
-      onStartedLeading: () => {
+      ...options.leaderTimings,
+      onStartedLeading: (signal) => {
         metrics.leader = 1;
-        leaderLog.info({ identity }, 'leading: this instance writes status');
+        leaderLog.info({ identity }, 'leading: this instance translates Ingresses and writes status');
         loop.markDirty();
+        ingressSync?.lead(signal);
       },
-      onStoppedLeading: () => {
+      onStoppedLeading: async () => {
+        ingressSync?.stop();
+        // Let a write in flight finish before another instance may take over.
+        await ingressSync?.whenIdle();
         metrics.leader = 0;
         leaderLog.info({ identity }, 'no longer leading');
       },
@@ -165,6 +182,7 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
     async shutdown() {
       shuttingDown = true;
       await elector?.stop();
+      ingressSync?.stop();
       source?.stop();
       loop.stop();
       await dataPlane.close(options.drainTimeoutMs);

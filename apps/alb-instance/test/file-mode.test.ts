@@ -223,5 +223,13 @@ t.test('bad command lines get exit code 2 and the usage', async (t) => {
   });
   t.match(run('--source', 'ftp'), { status: 2, stderr: /--source must be file or kube/ });
   t.match(run('--dir', '/tmp', '--workers', 'x'), { status: 2, stderr: /--workers must be a number, got x/ });
+  t.match(run('--dir', '/tmp', '--lease-duration', '5', '--renew-deadline', '5'), {
+    status: 2,
+    stderr: /--lease-duration \(5s\) must be greater than --renew-deadline \(5s\)/,
+  });
+  t.match(run('--dir', '/tmp', '--renew-deadline', '2', '--retry-period', '2'), {
+    status: 2,
+    stderr: /--renew-deadline \(2s\) must be greater than 1.2 × --retry-period \(2s\)/,
+  });
   t.match(run('--help'), { status: 0, stdout: /alb-instance --source file --dir <path>/ });
 });

@@ -76,7 +76,11 @@ export function albSettings(alb: Alb2, domain: string): AlbSettings {
   };
 }
 
-function albAddresses(alb: Alb2): string[] {
+/**
+ * The addresses an ALB is reached at (`spec.address`, comma-separated, then the discovered ones in its status),
+ * without duplicates: Ingress status lists them, and a status writer recognises this ALB's entries by them.
+ */
+export function albAddresses(alb: Alb2): string[] {
   const out: string[] = [];
   const add = (value: unknown) => {
     if (typeof value !== 'string') return;

@@ -1,3 +1,4 @@
+export { albAddresses } from './alb-settings.ts';
 export {
   albIngressAnnotations,
   nginxAnnotations,

@@ -1,41 +1,11 @@
 // alb-instance --source kube against a real kube-apiserver: the documentation's objects route, changes and
 // deletions propagate, an invalid Rule gets its condition while the others keep serving, and the data plane keeps
 // serving while the API server is down and catches up when it returns.
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { kubeRequest, setupTestEnv, type TestEnv } from '@alb/kube-testenv';
-import t, { type Test } from 'tap';
+import t from 'tap';
+import { backend, serviceFor } from '../src/backends.ts';
 import { apply, installCrds, read, remove, routableAddress, yaml, type Manifest } from '../src/cluster.ts';
 import { eventually, freePort, httpGet, startInstance } from '../src/instance-process.ts';
-
-async function backend(t: Test, address: string, name: string): Promise<number> {
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.end(`${name}: ${req.method} ${req.url}`));
-  });
-  server.listen(0, address);
-  await once(server, 'listening');
-  t.teardown(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  return (server.address() as AddressInfo).port;
-}
-
-function serviceFor(name: string, address: string, port: number): Manifest[] {
-  return yaml(`apiVersion: v1
-kind: Service
-metadata: { name: ${name}, namespace: default }
-spec: { ports: [{ port: 80, targetPort: ${port} }] }
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: { name: ${name}-1, namespace: default, labels: { kubernetes.io/service-name: ${name} } }
-addressType: IPv4
-ports: [{ port: ${port} }]
-endpoints: [{ addresses: [${address}] }]`);
-}
 
 /** A request the documentation's seven-term rule matches (the client IP comes from a trusted X-Forwarded-For). */
 const sevenTermRequest = {

@@ -1,11 +1,12 @@
-// deploy/instance/rbac.yaml is enough for an instance (it routes and writes status with only those rights) and
-// no more than needed (it cannot read Secrets or write specs).
+// deploy/instance/rbac.yaml is enough for an instance (it routes, writes status and translates Ingresses with only
+// those rights) and no more than needed (it cannot read Secrets, write Rules elsewhere or write Ingress specs).
 import { readFileSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubeRequest, renderKubeconfig, setupTestEnv } from '@alb/kube-testenv';
 import t from 'tap';
-import { apply, installCrds, read, yaml, type Manifest } from '../src/cluster.ts';
+import { backend, serviceFor } from '../src/backends.ts';
+import { apply, installCrds, read, routableAddress, yaml, type Manifest } from '../src/cluster.ts';
 import { eventually, freePort, httpGet, startInstance } from '../src/instance-process.ts';
 
 t.test('the instance works with exactly the rights of deploy/instance/rbac.yaml', { timeout: 300_000 }, async (t) => {
@@ -35,7 +36,24 @@ apiVersion: crd.alauda.io/v1
 kind: Rule
 metadata: { name: rbac-bad, namespace: kube-system, labels: { alb2.cpaas.io/name: rbac, alb2.cpaas.io/frontend: rbac-${String(port).padStart(5, '0')} } }
 spec: { dslx: [{ type: URL, values: [[EQ]] }] }`) as [Manifest, Manifest];
-  await apply(env, frontend, rule);
+  // Ingress translation (leader-only writes): a new Frontend, a Rule, the Ingress status.
+  const ingressPort = await freePort();
+  const [alb, ingress] = yaml(`apiVersion: crd.alauda.io/v2beta1
+kind: ALB2
+metadata: { name: rbac, namespace: kube-system }
+spec: { address: 192.0.2.9, type: nginx, config: { projects: [ALL_ALL], ingressHTTPPort: ${ingressPort}, ingressHTTPSPort: 0 } }
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: shop, namespace: default }
+spec:
+  ingressClassName: rbac
+  rules: [{ http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] } }]`) as [
+    Manifest,
+    Manifest,
+  ];
+  const address = routableAddress();
+  await apply(env, frontend, rule, alb, ingress, ...serviceFor('web', address, await backend(t, address, 'web')));
   const instance = await startInstance(
     [
       '--source',
@@ -61,12 +79,36 @@ spec: { dslx: [{ type: URL, values: [[EQ]] }] }`) as [Manifest, Manifest];
     [{ type: 'Accepted', status: 'False' }],
     'status written with these rights',
   );
-  t.notMatch(instance.output(), /403|forbidden/i, 'no request was forbidden');
+  const translated = await eventually(
+    () => read(env, ingress),
+    (i) => (i.status as { loadBalancer?: { ingress?: unknown[] } }).loadBalancer?.ingress !== undefined,
+  );
+  t.match(translated.status, { loadBalancer: { ingress: [{ ip: '192.0.2.9' }] } }, 'Ingress status written');
+  const served = await eventually(
+    () => httpGet(ingressPort, '/'),
+    (r) => r.status === 200,
+  );
+  t.equal(served.body, 'web: GET /', 'the translated Rule is served');
+  t.notMatch(instance.output(), /\b403\b|forbidden/i, 'no request was forbidden');
 
   const can = (path: string, method = 'GET', body?: unknown) =>
     kubeRequest(env, { path, method, body, token }).then((r) => r.status);
   t.equal(await can('/api/v1/namespaces/kube-system/secrets'), 403, 'cannot read Secrets');
-  t.equal(await can('/apis/crd.alauda.io/v1/namespaces/kube-system/rules', 'POST', rule), 403, 'cannot create Rules');
+  t.equal(
+    await can('/apis/crd.alauda.io/v1/namespaces/default/rules', 'POST', { ...rule, metadata: { name: 'x' } }),
+    403,
+    'cannot create Rules outside its namespace',
+  );
+  t.equal(
+    await can(`/apis/crd.alauda.io/v1/namespaces/kube-system/frontends/${frontend.metadata.name}`, 'DELETE'),
+    403,
+    'cannot delete Frontends',
+  );
+  t.equal(
+    await can('/apis/networking.k8s.io/v1/namespaces/default/ingresses/shop', 'PUT', translated),
+    403,
+    'cannot write Ingress specs',
+  );
   t.equal(await can('/api/v1/namespaces/kube-system/pods'), 403, 'cannot read Pods');
   t.equal(await can('/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/rbac'), 200, 'it holds its Lease');
   t.equal(await can('/apis/coordination.k8s.io/v1/namespaces/default/leases'), 403, 'no Leases elsewhere');

@@ -15,11 +15,11 @@ export type Translation = { output: TranslateOutput | null; diagnostics: Diagnos
 
 /**
  * Translates the snapshot's Ingresses for an ALB (its ALB2 must be in the snapshot: translation reads its config).
- * Returns null output when there is nothing to translate.
+ * With no Ingress the output is still computed (a Frontend default backend taken from a deleted Ingress is
+ * cleared). Returns null output without an ALB2.
  */
 export function translateSnapshot(snapshot: Snapshot, albName: string | undefined, domain: string): Translation {
   const ingresses = (snapshot.get('Ingress') ?? []) as unknown as Ingress[];
-  if (ingresses.length === 0) return { output: null, diagnostics: [] };
   const alb2s = snapshot.get('ALB2') ?? [];
   const alb = (albName === undefined
     ? alb2s.length === 1
@@ -27,6 +27,7 @@ export function translateSnapshot(snapshot: Snapshot, albName: string | undefine
       : undefined
     : alb2s.find((a) => a.metadata.name === albName)) as unknown as Alb2 | undefined;
   if (alb === undefined) {
+    if (ingresses.length === 0) return { output: null, diagnostics: [] };
     return {
       output: null,
       diagnostics: [
@@ -69,6 +70,7 @@ export function withTranslated(snapshot: Snapshot, output: TranslateOutput): Sna
     ['Frontend', output.frontends],
     ['Rule', output.rules],
   ] as const) {
+    if (produced.length === 0) continue;
     const byKey = new Map((snapshot.get(kind) ?? []).map((o) => [keyOf(o), o]));
     for (const object of produced as unknown as KubeObject[]) byKey.set(keyOf(object), object);
     merged.set(

@@ -8,8 +8,9 @@ export type KubeSourceOptions = { alb: string; namespace: string; domain: string
 
 /**
  * The cluster as a source: one reflector per kind the instance reads. Frontends and Rules are selected by the
- * ALB's label (in any namespace, as file mode), the ALB2 by name in its namespace; Services, EndpointSlices and
- * Namespaces cluster-wide (service groups may name any namespace). Secrets are not read until TLS is served.
+ * ALB's label (in any namespace, as file mode), the ALB2 by name in its namespace; Services, EndpointSlices,
+ * Namespaces, Ingresses and IngressClasses cluster-wide (service groups may name any namespace). Secrets are not
+ * read until TLS is served.
  */
 export function kubeResources(options: KubeSourceOptions): ResourceSpec[] {
   const selector = `${labels(options.domain).name}=${options.alb}`;
@@ -30,6 +31,13 @@ export function kubeResources(options: KubeSourceOptions): ResourceSpec[] {
     { kind: 'Service', apiVersion: 'v1', path: '/api/v1/services' },
     { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', path: '/apis/discovery.k8s.io/v1/endpointslices' },
     { kind: 'Namespace', apiVersion: 'v1', path: '/api/v1/namespaces' },
+    // Read by every instance, translated by the leader only: a new leader starts from a complete view.
+    { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', path: '/apis/networking.k8s.io/v1/ingresses' },
+    {
+      kind: 'IngressClass',
+      apiVersion: 'networking.k8s.io/v1',
+      path: '/apis/networking.k8s.io/v1/ingressclasses',
+    },
   ];
 }
 

@@ -2,6 +2,8 @@ import { acceptedCondition, type Condition, type ValidationIssue } from '@alb/cr
 import type { Logger } from 'pino';
 import type { KubeObject } from '../objects/kube-object.ts';
 import type { KubeClient } from './kube-client.ts';
+import { recordWarningEvent } from './kube-events.ts';
+import { updateStatus } from './update-status.ts';
 
 type Target = { kind: 'Frontend' | 'Rule'; namespace: string; name: string; issues: ValidationIssue[] };
 
@@ -74,11 +76,9 @@ export class StatusWriter {
 
   private async write(target: Target): Promise<void> {
     const path = `/apis/crd.alauda.io/v1/namespaces/${target.namespace}/${plural[target.kind]}/${target.name}`;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const got = await this.client.request('GET', path);
-      if (got.status === 404) return;
-      if (got.status !== 200) throw new Error(`GET ${path}: ${got.status}`);
-      const object = got.json as KubeObject & { status?: { conditions?: Condition[] } };
+    type WithConditions = KubeObject & { status?: { conditions?: Condition[] } };
+    let change: { before: Condition | undefined; condition: Condition } | null = null;
+    const result = await updateStatus<WithConditions>(this.client, path, (object) => {
       const previous = object.status?.conditions ?? [];
       const condition = acceptedCondition(target.issues, {
         generation: object.metadata.generation,
@@ -86,52 +86,26 @@ export class StatusWriter {
         previous,
       });
       const before = previous.find((c) => c.type === condition.type);
-      const key = targetKey(target);
-      const fingerprint = `${object.metadata.generation ?? 0}|${JSON.stringify(target.issues)}`;
-      if (before !== undefined && sameCondition(before, condition)) {
-        this.written.set(key, fingerprint);
-        return;
-      }
-      const status = {
+      change = { before, condition };
+      if (before !== undefined && sameCondition(before, condition)) return undefined;
+      return {
         ...(object.status ?? {}),
         conditions: [...previous.filter((c) => c.type !== condition.type), condition],
       };
-      const put = await this.client.request('PUT', `${path}/status`, { ...object, status });
-      if (put.status === 409) continue; // someone wrote first: refetch and try again
-      if (put.status !== 200) throw new Error(`PUT ${path}/status: ${put.status} ${put.text.slice(0, 200)}`);
-      this.written.set(key, fingerprint);
-      if (condition.status === 'False' && before?.message !== condition.message) await this.event(object, condition);
-      return;
+    });
+    if (result === null || change === null) return;
+    this.written.set(targetKey(target), `${result.object.metadata.generation ?? 0}|${JSON.stringify(target.issues)}`);
+    const { before, condition } = change as { before: Condition | undefined; condition: Condition };
+    if (result.written && condition.status === 'False' && before?.message !== condition.message) {
+      const recorded = await recordWarningEvent(
+        this.client,
+        result.object,
+        condition.reason,
+        condition.message,
+        this.component,
+      );
+      if (!recorded) this.logger.warn({ object: target }, 'could not record an Event');
     }
-    throw new Error(`status of ${path}: gave up after 5 conflicts`);
-  }
-
-  private async event(object: KubeObject, condition: Condition): Promise<void> {
-    const namespace = object.metadata.namespace ?? 'default';
-    const now = new Date().toISOString();
-    const event = {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { generateName: `${object.metadata.name}.`, namespace },
-      involvedObject: {
-        apiVersion: object.apiVersion,
-        kind: object.kind,
-        name: object.metadata.name,
-        namespace,
-        uid: object.metadata.uid,
-        resourceVersion: object.metadata.resourceVersion,
-      },
-      reason: condition.reason,
-      message: condition.message.slice(0, 1024),
-      type: 'Warning',
-      source: { component: this.component },
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
-      reportingComponent: this.component,
-    };
-    const response = await this.client.request('POST', `/api/v1/namespaces/${namespace}/events`, event);
-    if (response.status !== 201) this.logger.warn({ status: response.status }, 'could not record an Event');
   }
 }
 

@@ -16,7 +16,11 @@ export class ObjectStore {
     const key = keyOf(object);
     const fingerprint = fingerprintOf(object);
     const existing = this.objects.get(key);
-    if (existing !== undefined && existing.fingerprint === fingerprint) return false;
+    if (existing !== undefined && existing.fingerprint === fingerprint) {
+      // Not a change, but `get` answers with the newest status and resourceVersion.
+      existing.object = object;
+      return false;
+    }
     this.objects.set(key, { object, fingerprint });
     this.version++;
     return true;
@@ -62,9 +66,13 @@ export class ObjectStore {
   }
 }
 
-/** What identifies an object's content: everything but status and bookkeeping that changes on every write. */
+/**
+ * What identifies an object's content: everything but status and bookkeeping that changes on every write. An
+ * ALB2's status counts: it carries the addresses that Ingress status reports.
+ */
 function fingerprintOf(object: KubeObject): string {
-  const { status: _status, metadata, ...rest } = object;
+  const { status, metadata, ...rest } = object;
+  if (object.kind === 'ALB2') rest.status = status;
   const {
     resourceVersion: _rv,
     managedFields: _mf,
