@@ -80,6 +80,7 @@ const tries: Array<[string, string]> = [
   ],
   ['curl -s http://127.0.0.1:8080/v1/orders?page=2', 'api: GET /api/orders?page=2'],
   ['curl -s -H "Host: shop.example.com" -H "x-canary: true" http://127.0.0.1:8080/', 'canary: GET /'],
+  ['curl -s -H "Host: blog.example.com" http://127.0.0.1:8080/blog/posts/1', 'api: GET /posts/1'],
 ];
 console.log(`
 ALB is serving ${dir} on http://127.0.0.1:8080 (edit the YAML there: changes apply live).
