@@ -17,8 +17,9 @@ export class ObjectStore {
     const fingerprint = fingerprintOf(object);
     const existing = this.objects.get(key);
     if (existing !== undefined && existing.fingerprint === fingerprint) {
-      // Not a change, but `get` answers with the newest status and resourceVersion.
-      existing.object = object;
+      // Not a change, but `get` answers with the newest status (a new resourceVersion). The same version keeps
+      // the object already held: caches keyed by object identity stay valid.
+      if (object.metadata.resourceVersion !== existing.object.metadata.resourceVersion) existing.object = object;
       return false;
     }
     this.objects.set(key, { object, fingerprint });
