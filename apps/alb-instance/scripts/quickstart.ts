@@ -38,7 +38,7 @@ for (const [name, port] of backends) {
 
 const instance = spawn(
   process.execPath,
-  ['--max-semi-space-size=4', main, '--dir', dir, '--workers', '1', '--ops-port', String(opsPort)],
+  ['--max-semi-space-size=4', '--expose-gc', main, '--dir', dir, '--workers', '1', '--ops-port', String(opsPort)],
   {
     stdio: ['ignore', 'inherit', 'inherit'],
   },

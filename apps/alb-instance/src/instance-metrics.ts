@@ -9,6 +9,8 @@ export class InstanceMetrics {
   diagnostics = { error: 0, warning: 0 };
   /** 1 while this instance holds the ALB's Lease (kube mode). */
   leader = 0;
+  /** Memory-reducing GCs run once config changes settled. */
+  memoryTrims = 0;
 
   render(): string {
     return (
@@ -38,6 +40,9 @@ export class InstanceMetrics {
         '# HELP alb_leader 1 while this instance is the leader of its ALB (kube mode).',
         '# TYPE alb_leader gauge',
         `alb_leader ${this.leader}`,
+        '# HELP alb_memory_trims_total Memory-reducing GCs run after config changes settled.',
+        '# TYPE alb_memory_trims_total counter',
+        `alb_memory_trims_total ${this.memoryTrims}`,
         ...processMetrics(),
       ].join('\n') + '\n'
     );

@@ -7,6 +7,7 @@ import type { InstanceOptions } from './cli-options.ts';
 import { diagnosticCodes, formatDiagnostic, type Diagnostic } from './diagnostics.ts';
 import { InstanceMetrics } from './instance-metrics.ts';
 import { ObjectStore } from './objects/object-store.ts';
+import { exposedGc, MemoryTrimmer } from './ops/memory-trim.ts';
 import { startOpsServer } from './ops/ops-server.ts';
 import { systemClock } from './pipeline/clock.ts';
 import { newDiagnostics, RebuildLoop, type RebuildOutcome } from './pipeline/rebuild-loop.ts';
@@ -48,6 +49,14 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
   let seen = new Set<string>();
   const manifestProblems = new Map<string, ManifestProblem[]>();
   const pipelineLog = logger.child({ component: 'pipeline' });
+  const trimmer = new MemoryTrimmer({
+    clock: systemClock,
+    gc: exposedGc(),
+    onTrim: ({ rssBefore, rssAfter, ms }) => {
+      metrics.memoryTrims++;
+      pipelineLog.debug({ rssBefore, rssAfter, ms }, 'memory given back after config changes settled');
+    },
+  });
 
   let statusWriter: StatusWriter | null = null;
   let ingressSync: IngressSync | null = null;
@@ -92,6 +101,7 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
       'config applied',
     );
     ready = true;
+    trimmer.noteApply();
   };
 
   const loop = new RebuildLoop({
@@ -183,6 +193,7 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
       shuttingDown = true;
       await elector?.stop();
       ingressSync?.stop();
+      trimmer.stop();
       source?.stop();
       loop.stop();
       await dataPlane.close(options.drainTimeoutMs);
@@ -238,7 +249,9 @@ function manifestDiagnostics(problems: ReadonlyMap<string, ManifestProblem[]>): 
  */
 function buildFromSnapshot(snapshot: ReturnType<ObjectStore['snapshot']>, options: InstanceOptions): BuildResult {
   const buildOptions = { albName: options.alb, domain: options.domain, trustedProxies: options.trustedProxies };
-  if (options.source !== 'file') return buildPolicy(snapshot, buildOptions);
+  // Nothing was written in file mode, so with no Ingress there is nothing to translate (or to clear).
+  if (options.source !== 'file' || (snapshot.get('Ingress') ?? []).length === 0)
+    return buildPolicy(snapshot, buildOptions);
   const translation = translateSnapshot(snapshot, options.alb, options.domain);
   const result = buildPolicy(
     translation.output === null ? snapshot : withTranslated(snapshot, translation.output),

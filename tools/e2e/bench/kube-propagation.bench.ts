@@ -83,6 +83,7 @@ spec: { port: ${port}, protocol: http }`),
       process.execPath,
       [
         '--max-semi-space-size=4',
+        '--expose-gc',
         main,
         '--source',
         'kube',
