@@ -11,7 +11,10 @@ import { diagnosticCodes, type Diagnostic } from '../diagnostics.ts';
 import { keyOf, type KubeObject } from '../objects/kube-object.ts';
 import type { Snapshot } from '../objects/object-store.ts';
 
-export type Translation = { output: TranslateOutput | null; diagnostics: Diagnostic[] };
+/** The translation and the ALB2 it was made for; both null without an ALB2. */
+export type Translation =
+  | { output: TranslateOutput; alb: Alb2; diagnostics: Diagnostic[] }
+  | { output: null; alb: null; diagnostics: Diagnostic[] };
 
 /**
  * Translates the snapshot's Ingresses for an ALB (its ALB2 must be in the snapshot: translation reads its config).
@@ -27,9 +30,10 @@ export function translateSnapshot(snapshot: Snapshot, albName: string | undefine
       : undefined
     : alb2s.find((a) => a.metadata.name === albName)) as unknown as Alb2 | undefined;
   if (alb === undefined) {
-    if (ingresses.length === 0) return { output: null, diagnostics: [] };
+    if (ingresses.length === 0) return { output: null, alb: null, diagnostics: [] };
     return {
       output: null,
+      alb: null,
       diagnostics: [
         {
           object: { kind: 'ALB2', name: albName ?? '(none)' },
@@ -57,7 +61,7 @@ export function translateSnapshot(snapshot: Snapshot, albName: string | undefine
     field: d.field,
     message: d.message,
   }));
-  return { output, diagnostics };
+  return { output, alb, diagnostics };
 }
 
 /**

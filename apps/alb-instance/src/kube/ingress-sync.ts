@@ -1,5 +1,4 @@
 import { albAddresses, type IngressLoadBalancerIngress } from '@alb/ingress-translator';
-import type { Alb2 } from '@alb/crd-types';
 import type { Logger } from 'pino';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
 import { translateSnapshot } from '../ingress/translate-snapshot.ts';
@@ -11,7 +10,7 @@ import {
   staleIngressRules,
   withFrontendOwner,
 } from '../ingress/ingress-writes.ts';
-import { keyOf, type KubeObject } from '../objects/kube-object.ts';
+import { keyOf, objectKey, type KubeObject } from '../objects/kube-object.ts';
 import type { ObjectStore, Snapshot } from '../objects/object-store.ts';
 import type { Clock } from '../pipeline/clock.ts';
 import { Debouncer } from '../pipeline/debouncer.ts';
@@ -64,8 +63,6 @@ export class IngressSync {
   private retryTimer: unknown = null;
   /** Per Ingress (uid): the problems last reported, so each is an Event once. */
   private readonly reported = new Map<string, string>();
-  /** The last sync's counts (tests, logs). */
-  lastReport: IngressSyncReport | null = null;
 
   constructor(client: KubeClient, store: ObjectStore, logger: Logger, options: IngressSyncOptions) {
     this.client = client;
@@ -104,7 +101,7 @@ export class IngressSync {
     const snapshot = this.store.snapshot();
     const inputs = inputKinds.map((kind) => snapshot.get(kind));
     if (this.lastInputs !== null && inputs.every((list, i) => sameList(list, this.lastInputs![i]))) return;
-    const { output, diagnostics } = translateSnapshot(snapshot, this.options.alb, this.options.domain);
+    const { output, alb, diagnostics } = translateSnapshot(snapshot, this.options.alb, this.options.domain);
     const report: IngressSyncReport = { applied: 0, deleted: 0, unchanged: 0, statuses: 0, events: 0, failures: 0 };
     // Each write is attempted on its own: one refused object must not hold up the others.
     const attempt = async (what: string, write: () => Promise<void>) => {
@@ -153,7 +150,7 @@ export class IngressSync {
         });
       }
       const ours = new Map(output.ingressStatus.map((s) => [`${s.namespace}/${s.name}`, s.loadBalancer.ingress]));
-      const addresses = new Set(albAddresses(this.alb(snapshot)!));
+      const addresses = new Set(albAddresses(alb));
       for (const ingress of snapshot.get('Ingress') ?? []) {
         const key = `${ingress.metadata.namespace}/${ingress.metadata.name}`;
         const wanted = ours.get(key) ?? [];
@@ -165,7 +162,6 @@ export class IngressSync {
       }
     }
     report.events = await this.reportProblems(snapshot, diagnostics, signal);
-    this.lastReport = report;
     if (report.applied + report.deleted + report.statuses + report.events + report.failures > 0)
       this.logger.info(report, 'ingress sync');
     if (report.failures === 0) {
@@ -174,11 +170,6 @@ export class IngressSync {
       this.lastInputs = null;
       this.scheduleRetry();
     }
-  }
-
-  private alb(snapshot: Snapshot): Alb2 | undefined {
-    return (snapshot.get('ALB2') ?? []).find((a) => a.metadata.name === this.options.alb) as unknown as
-      Alb2 | undefined;
   }
 
   private scheduleRetry(): void {
@@ -241,7 +232,7 @@ export class IngressSync {
   private async reportProblems(snapshot: Snapshot, diagnostics: Diagnostic[], signal: AbortSignal): Promise<number> {
     const byIngress = new Map<string, Diagnostic[]>();
     for (const d of diagnostics) {
-      const key = keyOf({ apiVersion: '', kind: d.object.kind, metadata: d.object });
+      const key = objectKey(d.object.kind, d.object.namespace, d.object.name);
       byIngress.set(key, [...(byIngress.get(key) ?? []), d]);
     }
     const present = new Set<string>();

@@ -23,41 +23,45 @@ export type MemoryTrimOptions = {
  * keep serving). Without `--expose-gc` (tests running from source) it does nothing.
  */
 export class MemoryTrimmer {
-  private readonly options: Required<Omit<MemoryTrimOptions, 'gc' | 'onTrim'>> & MemoryTrimOptions;
+  private readonly clock: Clock;
+  private readonly gc: GcFunction | null;
+  private readonly memory: () => { rss: number; heapTotal: number };
+  private readonly quietMs: number;
+  private readonly slackBytes: number;
+  private readonly onTrim: MemoryTrimOptions['onTrim'];
   private timer: unknown = null;
   /** Trims run (metrics, tests). */
   trims = 0;
 
   constructor(options: MemoryTrimOptions) {
-    this.options = {
-      memory: () => process.memoryUsage(),
-      quietMs: 2000,
-      slackBytes: 64 * 2 ** 20,
-      ...options,
-    };
+    this.clock = options.clock;
+    this.gc = options.gc;
+    this.memory = options.memory ?? (() => process.memoryUsage());
+    this.quietMs = options.quietMs ?? 2000;
+    this.slackBytes = options.slackBytes ?? 64 * 2 ** 20;
+    this.onTrim = options.onTrim;
   }
 
   /** A config was applied: (re)starts the quiet period. */
   noteApply(): void {
-    if (this.options.gc === null) return;
-    if (this.timer !== null) this.options.clock.clearTimeout(this.timer);
-    this.timer = this.options.clock.setTimeout(() => this.trim(), this.options.quietMs);
+    if (this.gc === null) return;
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(() => this.trim(), this.quietMs);
   }
 
   stop(): void {
-    if (this.timer !== null) this.options.clock.clearTimeout(this.timer);
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
   }
 
   private trim(): void {
     this.timer = null;
-    const { gc, memory, clock, slackBytes, onTrim } = this.options;
-    const before = memory();
-    if (gc === null || before.rss - before.heapTotal < slackBytes) return;
-    const started = clock.now();
-    gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    const before = this.memory();
+    if (this.gc === null || before.rss - before.heapTotal < this.slackBytes) return;
+    const started = this.clock.now();
+    this.gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
     this.trims++;
-    onTrim?.({ rssBefore: before.rss, rssAfter: memory().rss, ms: clock.now() - started });
+    this.onTrim?.({ rssBefore: before.rss, rssAfter: this.memory().rss, ms: this.clock.now() - started });
   }
 }
 

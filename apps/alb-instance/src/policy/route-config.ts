@@ -33,52 +33,39 @@ export function routeFor(rule: Rule | null, backendGroup: string | null, ctx: Ro
   const { frontend, alb, owner, report } = ctx;
   const spec = rule?.spec;
   const shared: Array<SharedConfig | undefined> = [rule?.spec.config, frontend.spec.config, alb?.spec?.config];
+  const unsupported = (severity: 'error' | 'warning', field: string, message: string) =>
+    report({ object: owner, severity, code: diagnosticCodes.unsupported, field, message });
   // Rule > Frontend > ALB2: the first one that sets a feature decides it.
   const auth = shared.find((c) => c?.auth !== undefined)?.auth;
   if (auth !== undefined && (auth.forward?.url || auth.basic?.secret)) {
-    report({
-      object: owner,
-      severity: 'error',
-      code: diagnosticCodes.unsupported,
-      field: 'spec.config.auth',
-      message:
-        'authentication is not implemented by this data plane yet; the route is not served rather than served unprotected',
-    });
+    unsupported(
+      'error',
+      'spec.config.auth',
+      'authentication is not implemented by this data plane yet; the route is not served rather than served unprotected',
+    );
     return null;
   }
   const waf = shared.find((c) => c?.modsecurity !== undefined)?.modsecurity;
   if (waf?.enable === true) {
-    report({
-      object: owner,
-      severity: 'error',
-      code: diagnosticCodes.unsupported,
-      field: 'spec.config.modsecurity',
-      message:
-        'ModSecurity (WAF) is not implemented by this data plane yet; the route is not served rather than served unprotected',
-    });
+    unsupported(
+      'error',
+      'spec.config.modsecurity',
+      'ModSecurity (WAF) is not implemented by this data plane yet; the route is not served rather than served unprotected',
+    );
     return null;
   }
   const otel = shared.find((c) => c?.otel !== undefined)?.otel;
-  if (otel?.enable === true) {
-    report({
-      object: owner,
-      severity: 'warning',
-      code: diagnosticCodes.unsupported,
-      field: 'spec.config.otel',
-      message: 'OpenTelemetry tracing is not implemented yet; requests are served untraced',
-    });
-  }
+  if (otel?.enable === true)
+    unsupported(
+      'warning',
+      'spec.config.otel',
+      'OpenTelemetry tracing is not implemented yet; requests are served untraced',
+    );
 
   const protocolText = spec?.backendProtocol || frontend.spec.backendProtocol || '';
   const protocol = normalizeBackendProtocol(protocolText);
   if (protocol === 'grpc') {
-    report({
-      object: owner,
-      severity: 'error',
-      code: diagnosticCodes.unsupported,
-      field: 'spec.backendProtocol',
-      message: 'grpc backends are not supported yet; the route is not served',
-    });
+    unsupported('error', 'spec.backendProtocol', 'grpc backends are not supported yet; the route is not served');
     return null;
   }
 
