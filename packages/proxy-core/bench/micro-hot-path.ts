@@ -3,7 +3,9 @@ import { createRuleTable, RequestView } from '@alb/dslx';
 import { headBuilder } from '../src/http/head-builder.ts';
 import { defaultLimits } from '../src/http/limits.ts';
 import { parseRequestHead } from '../src/http/request-head.ts';
-import { parseResponseHead } from '../src/http/response-head.ts';
+import { parseResponseHead, type ResponseHead } from '../src/http/response-head.ts';
+import type { RequestContext } from '../src/actions/request-context.ts';
+import { buildClientHead, buildUpstreamHead, type HeadRoute } from '../src/proxy/forward-heads.ts';
 
 const req = Buffer.from('GET /p998/x HTTP/1.1\r\nHost: 127.0.0.1:18082\r\n\r\n');
 const browserReq = Buffer.from(
@@ -18,6 +20,23 @@ const rules = Array.from({ length: 1000 }, (_, i) => ({
   dslx: [{ type: 'URL' as const, values: [['STARTS_WITH', `/p${i}/`]] }],
 }));
 const table = createRuleTable(rules);
+
+const plainRoute: HeadRoute = { rewrite: null, vhost: null, requestHeaders: null, responseHeaders: null, cors: null };
+const counter = { unsafeHeaderValues: 0 };
+function contextOf(buf: Buffer): RequestContext {
+  const head = parseRequestHead(buf, buf.indexOf('\r\n\r\n'), defaultLimits);
+  if ('status' in head) throw new Error(head.reason);
+  const view = new RequestView({
+    method: head.method,
+    url: head.target,
+    headers: head.headers,
+    remoteAddress: '127.0.0.1',
+  });
+  return { head, view, clientIp: '127.0.0.1', scheme: 'http', port: 18082 };
+}
+const wrkCtx = contextOf(req);
+const browserCtx = contextOf(browserReq);
+const parsedResp = parseResponseHead(resp, resp.indexOf('\r\n\r\n'), 'GET', defaultLimits) as ResponseHead;
 
 function bench(name: string, fn: () => unknown): void {
   for (let i = 0; i < 200_000; i++) fn();
@@ -46,3 +65,10 @@ bench('build 200-byte head', () =>
 );
 bench('Date.now()', () => Date.now());
 bench('Buffer.allocUnsafe(200)', () => Buffer.allocUnsafe(200));
+bench('upstream head, wrk request', () => buildUpstreamHead(wrkCtx, plainRoute, '127.0.0.1', false, false, counter));
+bench('upstream head, browser request', () =>
+  buildUpstreamHead(browserCtx, plainRoute, '127.0.0.1', false, false, counter),
+);
+bench('client head, nginx response', () =>
+  buildClientHead(parsedResp, wrkCtx, plainRoute, false, false, null, counter).build(),
+);

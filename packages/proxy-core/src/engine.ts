@@ -26,6 +26,13 @@ export type EngineOptions = {
   failCooldownMs?: number;
   /** How long removed ports keep serving in-flight requests before their connections are closed. */
   drainTimeoutMs?: number;
+  /**
+   * Client connections one listener keeps open (per worker process); more are closed at once and counted in
+   * `alb_http_connections_refused_total`, so idle connections cannot use up the process's file descriptors.
+   * Default 10,000 (each proxied connection also holds an upstream descriptor: keep ports × this × 2 below
+   * `ulimit -n`).
+   */
+  maxConnections?: number;
   logger?: Logger | null;
   accessLog?: Logger | null;
 };
@@ -38,6 +45,9 @@ export type ApplyResult = {
 };
 
 const supportedProtocols = new Set(['http']);
+
+/** Client connections per listener and worker when `maxConnections` is not given. */
+export const defaultMaxConnections = 10_000;
 
 /**
  * The data plane in one process: listeners by port, shared upstream targets (pools + passive health), and the
@@ -63,6 +73,7 @@ export class Engine {
     this.settings = {
       limits: { ...defaultLimits, ...options.limits },
       failCooldownMs: options.failCooldownMs ?? 10_000,
+      maxConnections: options.maxConnections ?? defaultMaxConnections,
       accessLog: options.accessLog ?? null,
       logger: options.logger ?? null,
     };
@@ -102,8 +113,11 @@ export class Engine {
     const compiled = config.listeners.map((l) => {
       const cache = this.compileCaches.get(l.port) ?? new RuleCompileCache();
       caches.set(l.port, cache);
-      const routing = compileRoutingTable(l, balancers, this.statsFor(l.port), issues, cache);
+      const stats = this.statsFor(l.port);
+      const routing = compileRoutingTable(l, balancers, stats, issues, cache);
       cache.prune();
+      // Counters of rules that left the config go with them: series stay bounded by what is configured.
+      stats.keepRoutes(new Set(l.rules.map((r) => r.name)));
       return { config: l, routing };
     });
     this.compileCaches = caches;
@@ -175,6 +189,7 @@ export class Engine {
       if (listener.connectionCount === 0 || Date.now() - started > this.drainTimeoutMs) {
         listener.destroyAll();
         this.draining.delete(listener);
+        if (!this.listeners.has(listener.port)) this.statsByPort.delete(listener.port);
         clearInterval(check);
       }
     }, 100);

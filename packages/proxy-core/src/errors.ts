@@ -6,8 +6,10 @@ export { AlbError };
 export const errorCodes = {
   /** The config is structurally invalid (duplicate or out-of-range port, unknown protocol, bad trusted proxy): nothing was applied. */
   config: 'ALB_PROXY_CONFIG',
-  /** A worker process failed to start or died and could not be replaced. */
+  /** A worker process failed to start, exited while a call to it was pending, or is not running. */
   worker: 'ALB_PROXY_WORKER',
+  /** A worker process did not answer a call (apply, stats, close) in time: it may be stopped or stuck. */
+  workerTimeout: 'ALB_PROXY_WORKER_TIMEOUT',
   /** The data plane was used after close(). */
   closed: 'ALB_PROXY_CLOSED',
 } as const;

@@ -17,7 +17,7 @@ export type {
   RuleConfig,
   TimeoutConfig,
 } from './config.ts';
-export { Engine } from './engine.ts';
+export { defaultMaxConnections, Engine } from './engine.ts';
 export type { ApplyResult, EngineOptions } from './engine.ts';
 export { AlbError, ConfigError, errorCodes } from './errors.ts';
 export { defaultLimits } from './http/limits.ts';

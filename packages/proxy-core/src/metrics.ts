@@ -34,6 +34,10 @@ export class ListenerStats {
   readonly upstreamLatency = new Histogram();
   activeConnections = 0;
   upstreamErrors = 0;
+  /** Connections closed at once because the listener had `maxConnections` open. */
+  refusedConnections = 0;
+  /** Header values (or names) not written into a head because they would carry CR, LF, NUL or another control. */
+  unsafeHeaderValues = 0;
 
   constructor(port: number) {
     this.port = port;
@@ -44,6 +48,11 @@ export class ListenerStats {
     if (stats === undefined) this.routes.set(name, (stats = new RouteStats()));
     return stats;
   }
+
+  /** Forgets the counters of rules no longer configured (`''`, the default backend and refusals, stays). */
+  keepRoutes(names: ReadonlySet<string>): void {
+    for (const name of this.routes.keys()) if (name !== '' && !names.has(name)) this.routes.delete(name);
+  }
 }
 
 /** Plain numbers of one engine, mergeable across workers. */
@@ -52,6 +61,8 @@ export type StatsSnapshot = {
     port: number;
     activeConnections: number;
     upstreamErrors: number;
+    refusedConnections: number;
+    unsafeHeaderValues: number;
     requests: Array<{ rule: string; status: number; count: number }>;
     latency: { buckets: number[]; sum: number; count: number };
   }>;
@@ -67,6 +78,8 @@ export function snapshotStats(listeners: Iterable<ListenerStats>): StatsSnapshot
       port: l.port,
       activeConnections: l.activeConnections,
       upstreamErrors: l.upstreamErrors,
+      refusedConnections: l.refusedConnections,
+      unsafeHeaderValues: l.unsafeHeaderValues,
       requests,
       latency: { buckets: [...l.upstreamLatency.counts], sum: l.upstreamLatency.sum, count: l.upstreamLatency.count },
     });
@@ -76,6 +89,8 @@ export function snapshotStats(listeners: Iterable<ListenerStats>): StatsSnapshot
 
 export function mergeStats(snapshots: StatsSnapshot[]): StatsSnapshot {
   const byPort = new Map<number, StatsSnapshot['listeners'][number]>();
+  // rule + status -> merged row, per port: merging stays linear in the number of series.
+  const rows = new Map<number, Map<string, { rule: string; status: number; count: number }>>();
   for (const snapshot of snapshots) {
     for (const l of snapshot.listeners) {
       let merged = byPort.get(l.port);
@@ -84,17 +99,28 @@ export function mergeStats(snapshots: StatsSnapshot[]): StatsSnapshot {
           port: l.port,
           activeConnections: 0,
           upstreamErrors: 0,
+          refusedConnections: 0,
+          unsafeHeaderValues: 0,
           requests: [],
           latency: { buckets: latencyBuckets.map(() => 0).concat(0), sum: 0, count: 0 },
         };
         byPort.set(l.port, merged);
+        rows.set(l.port, new Map());
       }
       merged.activeConnections += l.activeConnections;
       merged.upstreamErrors += l.upstreamErrors;
+      merged.refusedConnections += l.refusedConnections;
+      merged.unsafeHeaderValues += l.unsafeHeaderValues;
+      const portRows = rows.get(l.port)!;
       for (const r of l.requests) {
-        const existing = merged.requests.find((m) => m.rule === r.rule && m.status === r.status);
-        if (existing) existing.count += r.count;
-        else merged.requests.push({ ...r });
+        const key = `${r.status} ${r.rule}`;
+        const existing = portRows.get(key);
+        if (existing !== undefined) existing.count += r.count;
+        else {
+          const row = { ...r };
+          portRows.set(key, row);
+          merged.requests.push(row);
+        }
       }
       l.latency.buckets.forEach((v, i) => (merged.latency.buckets[i]! += v));
       merged.latency.sum += l.latency.sum;
@@ -134,6 +160,18 @@ export function renderPrometheus(stats: StatsSnapshot): string {
   lines.push('# HELP alb_http_upstream_errors_total Upstream connections that failed (refused, reset, timed out).');
   lines.push('# TYPE alb_http_upstream_errors_total counter');
   for (const l of stats.listeners) lines.push(`alb_http_upstream_errors_total{port="${l.port}"} ${l.upstreamErrors}`);
+  lines.push(
+    '# HELP alb_http_connections_refused_total Client connections closed at once because the listener was at maxConnections.',
+  );
+  lines.push('# TYPE alb_http_connections_refused_total counter');
+  for (const l of stats.listeners)
+    lines.push(`alb_http_connections_refused_total{port="${l.port}"} ${l.refusedConnections}`);
+  lines.push(
+    '# HELP alb_http_unsafe_header_values_total Header values not written because they would carry CR, LF, NUL or another control character.',
+  );
+  lines.push('# TYPE alb_http_unsafe_header_values_total counter');
+  for (const l of stats.listeners)
+    lines.push(`alb_http_unsafe_header_values_total{port="${l.port}"} ${l.unsafeHeaderValues}`);
   return lines.join('\n') + '\n';
 }
 

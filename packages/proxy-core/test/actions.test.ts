@@ -1,4 +1,4 @@
-// ALB actions (reference/alauda-alb.md 4.1-4.7) end to end: redirect, rewrite, vhost, header rewrites, CORS,
+// ALB actions end to end: redirect, rewrite, vhost, header rewrites, CORS,
 // timeouts and HTTPS to the upstream.
 import { once } from 'node:events';
 import { createServer as createHttpsServer } from 'node:https';
@@ -113,21 +113,43 @@ t.test('CORS: preflight answered by the proxy, headers added to responses', asyn
       cors: { allowOrigins: ['https://a.example.com', 'https://b.example.com'] },
     }),
     prefixRule('any', '/any', 'b', { cors: { allowOrigins: [], allowHeaders: 'X-Token' } }),
+    prefixRule('null-listed', '/null', 'b', { cors: { allowOrigins: ['null'] } }),
   ]);
   const preflight = await get(port, '/listed/x', { method: 'OPTIONS', headers: { origin: 'https://b.example.com' } });
   t.equal(preflight.status, 204);
   t.equal(preflight.headers['access-control-allow-origin'], 'https://b.example.com');
+  t.equal(preflight.headers['access-control-allow-credentials'], 'true', 'a listed origin may send credentials');
+  t.equal(preflight.headers.vary, 'Origin');
   t.equal(preflight.headers['access-control-max-age'], '1728000');
   t.equal(preflight.headers['access-control-allow-methods'], 'GET, PUT, POST, DELETE, PATCH, OPTIONS');
   t.equal(backend.seen.length, 0, 'the preflight never reached the backend');
   const denied = await get(port, '/listed/x', { headers: { origin: 'https://evil.example.com' } });
   t.equal(denied.headers['access-control-allow-origin'], undefined, 'an origin outside the list is not allowed');
+  t.equal(denied.headers.vary, 'Origin', 'the answer depends on Origin, so caches must know');
+  const nullOrigin = await get(port, '/listed/x', { headers: { origin: 'null' } });
+  t.equal(nullOrigin.headers['access-control-allow-origin'], undefined, 'Origin: null is not echoed unless listed');
+  t.equal(
+    (await get(port, '/null', { headers: { origin: 'null' } })).headers['access-control-allow-origin'],
+    'null',
+    'a listed null is echoed',
+  );
   const noOrigin = await get(port, '/listed/x');
   t.equal(noOrigin.headers['access-control-allow-origin'], 'https://a.example.com, https://b.example.com');
-  const any = await get(port, '/any', { headers: { origin: 'https://x.example.com' } });
-  t.equal(any.headers['access-control-allow-origin'], 'https://x.example.com');
-  t.equal(any.headers['access-control-allow-headers'], 'X-Token');
-  t.equal(any.headers['access-control-allow-credentials'], 'true');
+});
+
+t.test('CORS without a list allows any origin without credentials (`*`), never echoing the origin', async (t) => {
+  const { port } = await serve(t, [
+    prefixRule('any', '/any', 'b', { cors: { allowOrigins: [], allowHeaders: 'X-Token' } }),
+  ]);
+  for (const origin of ['http://evil.example', 'null', undefined]) {
+    for (const method of ['OPTIONS', 'GET']) {
+      const reply = await get(port, '/any', { method, headers: origin === undefined ? {} : { origin } });
+      const label = `${method} with Origin ${origin}`;
+      t.equal(reply.headers['access-control-allow-origin'], '*', `${label}: *`);
+      t.equal(reply.headers['access-control-allow-credentials'], undefined, `${label}: no credentials`);
+      t.equal(reply.headers['access-control-allow-headers'], 'X-Token');
+    }
+  }
 });
 
 t.test('backend protocol https: TLS to the upstream', async (t) => {

@@ -44,10 +44,13 @@ function ours(data: Buffer): Parsed {
 
 /**
  * llhttp's reading, through node:http: the first request on a fresh connection, or null if it refused it or never
- * completed it (an incomplete message is not an accepted one).
+ * completed it (an incomplete message is not an accepted one). No clock is involved: the client sends everything
+ * and half-closes, and the server closes the connection once it has answered, refused, or seen the end of an
+ * incomplete message, so the close always comes after the server's verdict, however slow the machine.
  */
 async function llhttp(port: number, data: Buffer, results: Map<number, Parsed>): Promise<Parsed> {
   const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => undefined); // a reset after the server's verdict is still a close
   await once(socket, 'connect');
   // The server knows the request by the client's port.
   const id = socket.localPort!;
@@ -55,9 +58,7 @@ async function llhttp(port: number, data: Buffer, results: Map<number, Parsed>):
   socket.write(data);
   socket.end();
   socket.resume();
-  const timer = setTimeout(() => socket.destroy(), 300);
   await once(socket, 'close');
-  clearTimeout(timer);
   return results.get(id) ?? null;
 }
 
@@ -165,7 +166,8 @@ t.test('our parser never accepts what llhttp rejects, and agrees where both acce
       theirsById[id] = await llhttp(port, Buffer.from(corpus[id]!, 'latin1'), results);
     }
   };
-  await Promise.all(Array.from({ length: 32 }, runner));
+  // The work is bounded by count (the corpus, 8 connections at a time), never by a deadline per probe.
+  await Promise.all(Array.from({ length: 8 }, runner));
 
   let bothAccept = 0;
   let bothReject = 0;

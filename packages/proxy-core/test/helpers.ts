@@ -7,7 +7,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import type { Test } from 'tap';
 import {
   Engine,
@@ -217,4 +217,98 @@ export function raw(port: number, data: string | Buffer, quietMs = 300): Promise
 /** Splits raw response text into responses (status line + headers + body by Content-Length or chunked). */
 export function statusLines(text: string): number[] {
   return [...text.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((m) => Number(m[1]));
+}
+
+/** What a raw backend received on one connection, and the requests it read from those bytes. */
+export type RawBackend = {
+  port: number;
+  /** Every byte each connection received, in order (one string per connection, latin1). */
+  received: string[];
+  /** Request heads as the backend read them (framed by Content-Length or chunked, like a server would). */
+  heads: string[];
+  close(): Promise<void>;
+};
+
+/**
+ * A backend on a plain TCP socket: it records exactly the bytes it receives and splits them into requests the way
+ * an HTTP/1.1 server does (a head, then a Content-Length or chunked body), answering each with `respond(head,
+ * body)`: raw response text, or null to close the connection without answering. The default answer is 200 with
+ * the request line as its body.
+ */
+export async function startRawBackend(
+  t: Test,
+  respond: (head: string, body: string) => string | null = (head) => {
+    const line = head.slice(0, head.indexOf('\r\n'));
+    return `HTTP/1.1 200 OK\r\nContent-Length: ${line.length}\r\n\r\n${line}`;
+  },
+): Promise<RawBackend> {
+  const received: string[] = [];
+  const heads: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    const index = received.push('') - 1;
+    let pending = '';
+    socket.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('latin1');
+      received[index] += text;
+      pending += text;
+      for (;;) {
+        const message = takeMessage(pending);
+        if (message === null) return;
+        pending = pending.slice(message.length);
+        heads.push(message.head);
+        const answer = respond(message.head, message.body);
+        if (answer === null) {
+          socket.destroy();
+          return;
+        }
+        socket.write(answer, 'latin1');
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const backend: RawBackend = {
+    port: (server.address() as AddressInfo).port,
+    received,
+    heads,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  t.teardown(() => backend.close());
+  return backend;
+}
+
+/** One complete request at the start of `text` (head, body and its length in characters), or null. */
+function takeMessage(text: string): { head: string; body: string; length: number } | null {
+  const end = text.indexOf('\r\n\r\n');
+  if (end === -1) return null;
+  const head = text.slice(0, end);
+  let at = end + 4;
+  const length = /^content-length:\s*(\d+)\s*$/im.exec(head);
+  if (length !== null) {
+    const n = Number(length[1]);
+    if (text.length < at + n) return null;
+    return { head, body: text.slice(at, at + n), length: at + n };
+  }
+  if (!/^transfer-encoding:\s*chunked\s*$/im.test(head)) return { head, body: '', length: at };
+  let body = '';
+  for (;;) {
+    const lineEnd = text.indexOf('\r\n', at);
+    if (lineEnd === -1) return null;
+    const size = parseInt(text.slice(at, lineEnd), 16);
+    if (size === 0) {
+      const trailerEnd = text.indexOf('\r\n', lineEnd + 2);
+      return trailerEnd === -1 ? null : { head, body, length: trailerEnd + 2 };
+    }
+    if (text.length < lineEnd + 2 + size + 2) return null;
+    body += text.slice(lineEnd + 2, lineEnd + 2 + size);
+    at = lineEnd + 2 + size + 2;
+  }
 }

@@ -48,3 +48,50 @@ t.test('the access log gets one line per request when enabled', async (t) => {
   });
   t.match(lines[0], { upstream: `127.0.0.1:${backend.port}` });
 });
+
+t.test('series of rules no longer configured disappear after apply', async (t) => {
+  const backend = await startBackend(t, 'b');
+  const port = await freePort();
+  const engine = await startEngine(t, {
+    listeners: [listener(port, [prefixRule('old', '/old', 'b'), prefixRule('kept', '/kept', 'b')])],
+    backendGroups: [group('b', backend)],
+  });
+  await get(port, '/old');
+  await get(port, '/kept');
+  t.match(renderPrometheus(engine.stats()), 'rule="old"');
+  await engine.apply({
+    listeners: [listener(port, [prefixRule('kept', '/kept', 'b'), prefixRule('new', '/new', 'b')])],
+    backendGroups: [group('b', backend)],
+  });
+  const text = renderPrometheus(engine.stats());
+  t.notMatch(text, 'rule="old"', 'the removed rule has no series');
+  t.match(text, `alb_http_requests_total{port="${port}",rule="kept",status="200"} 1`, 'kept rules keep counting');
+  // Many renamed rules over time: the series stay bounded by what is configured.
+  for (let i = 0; i < 20; i++) {
+    await engine.apply({
+      listeners: [listener(port, [prefixRule(`r${i}`, '/r', 'b')])],
+      backendGroups: [group('b', backend)],
+    });
+    await get(port, '/r');
+  }
+  const rules = new Set(engine.stats().listeners[0]!.requests.map((r) => r.rule));
+  t.same([...rules], ['r19'], 'only the configured rule has series');
+});
+
+t.test('a removed port’s series disappear once it has drained', async (t) => {
+  const backend = await startBackend(t, 'b');
+  const port = await freePort();
+  const other = await freePort();
+  const engine = await startEngine(t, {
+    listeners: [listener(port, [], 'b'), listener(other, [], 'b')],
+    backendGroups: [group('b', backend)],
+  });
+  await get(other, '/');
+  await engine.apply({ listeners: [listener(port, [], 'b')], backendGroups: [group('b', backend)] });
+  for (let i = 0; i < 100 && engine.stats().listeners.some((l) => l.port === other); i++)
+    await new Promise((r) => setTimeout(r, 20));
+  t.same(
+    engine.stats().listeners.map((l) => l.port),
+    [port],
+  );
+});

@@ -85,6 +85,13 @@ const cases: Case[] = [
   { name: 'non-ASCII in the target', request: 'GET /\xe9 HTTP/1.1\r\nHost: a\r\n\r\n', status: 400 },
   { name: 'relative target', request: 'GET foo HTTP/1.1\r\nHost: a\r\n\r\n', status: 400 },
   { name: 'asterisk-form with GET', request: 'GET * HTTP/1.1\r\nHost: a\r\n\r\n', status: 400 },
+  { name: 'TRACE (nginx answers 405)', request: 'TRACE / HTTP/1.1\r\nHost: a\r\n\r\n', status: 405 },
+  { name: 'absolute-form with an empty host', request: 'GET http:///c HTTP/1.1\r\nHost: a\r\n\r\n', status: 400 },
+  {
+    name: 'absolute-form with only userinfo as authority',
+    request: 'GET http://user@/c HTTP/1.1\r\nHost: a\r\n\r\n',
+    status: 400,
+  },
   { name: 'CONNECT', request: 'CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n', status: 405 },
   { name: 'HTTP/2.0 on the HTTP/1 port', request: 'GET / HTTP/2.0\r\nHost: a\r\n\r\n', status: 505 },
   { name: 'lower-case version', request: 'GET / http/1.1\r\nHost: a\r\n\r\n', status: 400 },

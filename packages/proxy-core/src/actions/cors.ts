@@ -14,27 +14,30 @@ export function compileCors(config: CorsConfig | null | undefined): Cors | null 
 }
 
 /**
- * ALB's CORS headers (`cors.lua`): credentials allowed, ALB's method list, the configured (or default) request
- * headers. Allow-Origin echoes the request's Origin when it is allowed; with no Origin the whole list is sent;
- * with no list, any Origin is echoed (`*` would be refused by browsers together with credentials) and `*` is sent
- * when there is no Origin. An Origin outside the list gets no Allow-Origin, so the browser refuses it.
+ * ALB's CORS headers (`cors.lua`): ALB's method list and the configured (or default) request headers.
+ *
+ * With no list of origins (or `*`), `Access-Control-Allow-Origin: *` without credentials, as ALB answers: browsers
+ * refuse to combine `*` with credentials, so no page can make credentialed requests. (Echoing the Origin with
+ * credentials, as this proxy once did, let any page do that.)
+ *
+ * With a list, an Origin in it is echoed with `Access-Control-Allow-Credentials: true`; an Origin outside it (and
+ * `null`, unless listed) gets no Allow-Origin, so the browser refuses it; a request without Origin (not a CORS
+ * request) gets the whole list, as ALB does. `Vary: Origin` tells caches the answer depends on the Origin.
  */
 export function corsHeaders(cors: Cors, origin: string | undefined, preflight: boolean): HeaderList {
   const headers: HeaderList = [];
-  let allowOrigin: string | null;
-  if (cors.allowOrigins.length === 0) allowOrigin = origin ?? '*';
-  else if (origin === undefined) allowOrigin = cors.allowOrigins.join(', ');
-  else allowOrigin = cors.allowOrigins.includes(origin) ? origin : null;
-  if (allowOrigin !== null) headers.push('Access-Control-Allow-Origin', allowOrigin);
-  headers.push(
-    'Access-Control-Allow-Credentials',
-    'true',
-    'Access-Control-Allow-Methods',
-    allowMethods,
-    'Access-Control-Allow-Headers',
-    cors.allowHeaders,
-  );
-  if (allowOrigin !== null && allowOrigin !== '*') headers.push('Vary', 'Origin');
+  if (cors.allowOrigins.length === 0) {
+    headers.push('Access-Control-Allow-Origin', '*');
+  } else {
+    const allowOrigin = origin === undefined ? cors.allowOrigins.join(', ') : matchOrigin(cors.allowOrigins, origin);
+    if (allowOrigin !== null) headers.push('Access-Control-Allow-Origin', allowOrigin);
+    headers.push('Access-Control-Allow-Credentials', 'true', 'Vary', 'Origin');
+  }
+  headers.push('Access-Control-Allow-Methods', allowMethods, 'Access-Control-Allow-Headers', cors.allowHeaders);
   if (preflight) headers.push('Access-Control-Max-Age', '1728000');
   return headers;
+}
+
+function matchOrigin(allowed: string[], origin: string): string | null {
+  return allowed.includes(origin) ? origin : null;
 }

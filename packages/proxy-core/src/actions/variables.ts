@@ -1,11 +1,13 @@
-import { rawQuery } from './path-encoding.ts';
+import { rawQuery, rawQueryArg } from './path-encoding.ts';
 import type { RequestContext } from './request-context.ts';
 
 export type VariableReader = (ctx: RequestContext) => string | undefined;
 
 /**
  * The nginx variables ALB's header rewrites may name (`headers_var`), compiled once into readers. Returns null for
- * a name we do not provide, so the config can be refused with the field named.
+ * a name we do not provide, so the config can be refused with the field named. Values are nginx's: `$uri` is the
+ * decoded path, `$arg_*`, `$args` and `$request_uri` are raw (percent-encoding kept), `$http_*` and `$cookie_*`
+ * are the header bytes. Whatever they hold, the head writer refuses a value that would carry CR, LF or NUL.
  */
 export function compileVariable(name: string): VariableReader | null {
   const fixed = fixedVariables[name];
@@ -21,7 +23,7 @@ export function compileVariable(name: string): VariableReader | null {
   }
   if (name.startsWith('arg_') && name.length > 4) {
     const arg = name.slice(4);
-    return (ctx) => ctx.view.param(arg);
+    return (ctx) => rawQueryArg(ctx.head.target, arg);
   }
   return null;
 }

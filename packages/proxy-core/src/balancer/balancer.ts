@@ -1,5 +1,6 @@
 import type { RequestView } from '@alb/dslx';
 import type { BalancePolicy } from '../config.ts';
+import { isFieldName } from '../http/head-bytes.ts';
 import { hashString, mix32, type Endpoint } from './endpoint.ts';
 
 /** What a balancer may look at to choose: the request (for affinity keys) and the resolved client IP. */
@@ -18,6 +19,8 @@ export class Balancer {
   readonly endpoints: readonly Endpoint[];
   /** The affinity cookie's name as configured (case kept for Set-Cookie). */
   readonly affinityCookieName: string;
+  /** Why this group cannot serve (an affinity attribute that is not a token); routes using it are left out. */
+  readonly problem: string | null;
   private readonly attribute: string;
   private readonly current: Float64Array;
 
@@ -26,6 +29,11 @@ export class Balancer {
     this.endpoints = endpoints.filter((e) => e.weight > 0);
     this.affinityCookieName = attribute || (policy === 'cookie' ? 'JSESSIONID' : '');
     this.attribute = this.affinityCookieName.toLowerCase();
+    // The cookie name goes into Set-Cookie; a header name is matched against parsed names: both must be tokens.
+    this.problem =
+      (policy === 'cookie' || policy === 'header') && attribute && !isFieldName(attribute)
+        ? `the backend group's affinityAttribute ${JSON.stringify(attribute)} is not a valid ${policy} name`
+        : null;
     this.current = new Float64Array(this.endpoints.length);
   }
 

@@ -1,6 +1,6 @@
 import { COLON, CR, FIELD_VALUE, HTAB, LF, SP, TOKEN } from './chars.ts';
 import { FNV_OFFSET, lowerFieldName } from './header-names.ts';
-import type { HeadError } from './request-head.ts';
+import type { HeadError } from './head-error.ts';
 
 /**
  * The field lines of a head, as offsets into the buffer holding it: a proxy forwards most lines byte for byte, so

@@ -1,6 +1,8 @@
 import { METHODS } from 'node:http';
 import { CR, HOST, LF, SP, TARGET, TOKEN } from './chars.ts';
 import { fieldTokens, parseContentLength, parseHeaderFields, type HeaderFields } from './header-fields.ts';
+import type { HeadError } from './head-error.ts';
+import { parseVersion } from './http-version.ts';
 import type { HttpLimits } from './limits.ts';
 
 /** A parsed and validated request head, with its body framing already decided. */
@@ -29,9 +31,6 @@ export type RequestHead = {
   expectContinue: boolean;
 };
 
-/** Why a head was refused: the status to answer with (then the connection is closed). */
-export type HeadError = { status: number; reason: string };
-
 /**
  * Parses a request head strictly per RFC 9112: `buf[0, end)` is the head without its final CRLF CRLF. Anything a
  * stricter parser could read differently (CL+TE, duplicate or invalid Content-Length, obs-fold, bare CR or LF,
@@ -45,6 +44,8 @@ export function parseRequestHead(buf: Buffer, end: number, limits: HttpLimits): 
   const method = commonMethod(buf, i) ?? buf.toString('latin1', 0, i);
   // Only the methods llhttp knows: a server behind us built on it would refuse the others anyway.
   if (!knownMethods.has(method)) return { status: 501, reason: 'unknown method' };
+  // TRACE echoes the request, credentials included, to whoever can read the response (nginx answers 405 too).
+  if (method === 'TRACE') return { status: 405, reason: 'TRACE is not allowed' };
   const targetStart = ++i;
   while (i < end && TARGET[buf[i]!] === 1) i++;
   if (i - targetStart > limits.maxTargetBytes) return { status: 414, reason: 'request-target too long' };
@@ -85,7 +86,9 @@ export function parseRequestHead(buf: Buffer, end: number, limits: HttpLimits): 
     if (targetProblem !== null) return targetProblem;
     const authority = absoluteFormAuthority(target);
     if (authority !== undefined) {
-      if (!isValidHost(authority)) return { status: 400, reason: 'invalid request-target authority' };
+      // RFC 9112 3.2.2: an http(s) target must have a host; an empty one would go upstream as an empty Host.
+      if (authority === '' || !isValidHost(authority))
+        return { status: 400, reason: 'invalid request-target authority' };
       host = authority; // RFC 9112 3.2.2: the target's authority replaces Host
     }
   }
@@ -132,31 +135,6 @@ function singleHeader(headers: Record<string, string | string[]>, lowerName: str
   const value = headers[lowerName];
   if (value === undefined) return null;
   return typeof value === 'string' ? value : false;
-}
-
-/** `HTTP/1.0` or `HTTP/1.1` at `i`; other well-formed versions get 505. */
-export function parseVersion(buf: Buffer, i: number, end: number): number | HeadError {
-  if (
-    i + 8 > end ||
-    buf[i] !== 72 || // H
-    buf[i + 1] !== 84 || // T
-    buf[i + 2] !== 84 || // T
-    buf[i + 3] !== 80 || // P
-    buf[i + 4] !== 47 || // /
-    !isDigit(buf[i + 5]!) ||
-    buf[i + 6] !== 46 || // .
-    !isDigit(buf[i + 7]!)
-  ) {
-    return { status: 400, reason: 'invalid HTTP version' };
-  }
-  if (buf[i + 5] !== 49 || (buf[i + 7] !== 48 && buf[i + 7] !== 49)) {
-    return { status: 505, reason: 'HTTP version not supported' };
-  }
-  return buf[i + 7]! - 48;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 function isValidHost(value: string): boolean {

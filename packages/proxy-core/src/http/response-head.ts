@@ -1,4 +1,4 @@
-import { CR, LF, SP } from './chars.ts';
+import { CR, FIELD_VALUE, LF, SP } from './chars.ts';
 import {
   fieldTokens,
   fieldValue,
@@ -8,7 +8,7 @@ import {
   type HeaderFields,
 } from './header-fields.ts';
 import type { HttpLimits } from './limits.ts';
-import { parseVersion } from './request-head.ts';
+import { parseVersion } from './http-version.ts';
 
 /** An upstream response head and how its body is framed. Field lines stay offsets into `source`. */
 export type ResponseHead = {
@@ -43,7 +43,8 @@ export function parseResponseHead(buf: Buffer, end: number, method: string, limi
   let reasonEnd = 12;
   if (buf[12] === SP) {
     reasonStart = reasonEnd = 13;
-    while (reasonEnd < end && buf[reasonEnd] !== CR && buf[reasonEnd] !== LF) reasonEnd++;
+    // The reason phrase is forwarded byte for byte: HTAB, SP, visible characters and obs-text only.
+    while (reasonEnd < end && FIELD_VALUE[buf[reasonEnd]!] === 1) reasonEnd++;
   }
   if (reasonEnd !== end && (buf[reasonEnd] !== CR || buf[reasonEnd + 1] !== LF)) return 'invalid status line';
   const fields = parseHeaderFields(buf, reasonEnd + 2, end, limits.maxHeaderCount, false);
@@ -56,11 +57,13 @@ export function parseResponseHead(buf: Buffer, end: number, method: string, limi
   const transferEncoding = singleField(buf, fields, 'transfer-encoding');
   if (transferEncoding === false) return 'duplicate Transfer-Encoding';
   if (transferEncoding !== null && contentLengthField !== null) return 'both Content-Length and Transfer-Encoding';
+  // Only chunked is understood; a body in another coding cannot be framed safely (nginx answers 502 too).
+  if (transferEncoding !== null && transferEncoding.toLowerCase() !== 'chunked') return 'unsupported Transfer-Encoding';
 
   const connectionTokens = fieldTokens(buf, fields, 'connection');
   let framing: ResponseHead['framing'];
   if (method === 'HEAD' || status < 200 || status === 204 || status === 304) framing = 'none';
-  else if (transferEncoding !== null) framing = transferEncoding.toLowerCase() === 'chunked' ? 'chunked' : 'close';
+  else if (transferEncoding !== null) framing = 'chunked';
   else if (contentLength !== -1) framing = 'length';
   else framing = 'close';
   const keepAliveAsked = connectionTokens !== null && connectionTokens.includes('keep-alive');

@@ -1,20 +1,22 @@
 import { RequestView } from '@alb/dslx';
 import type { Socket } from 'node:net';
 import { corsHeaders } from '../actions/cors.ts';
-import { applyHeaderRewrite, type HeaderList } from '../actions/header-rewrite.ts';
-import { encodePath, rawQuery } from '../actions/path-encoding.ts';
+import type { HeaderList } from '../actions/header-rewrite.ts';
 import type { RequestContext } from '../actions/request-context.ts';
 import type { Endpoint } from '../balancer/endpoint.ts';
 import { ChunkedDecoder } from '../http/chunked-decoder.ts';
 import { headBuilder } from '../http/head-builder.ts';
-import { fieldName, fieldValue } from '../http/header-fields.ts';
-import { parseRequestHead, type HeadError, type RequestHead } from '../http/request-head.ts';
+import { fieldValueBytes } from '../http/head-bytes.ts';
+import type { HeadError } from '../http/head-error.ts';
+import { parseRequestHead, type RequestHead } from '../http/request-head.ts';
 import { parseResponseHead, type ResponseHead } from '../http/response-head.ts';
 import { statusText } from '../http/status-text.ts';
 import { resolveClientIp } from '../http/trusted-proxies.ts';
 import type { Route } from '../router/route.ts';
+import { buildClientHead, buildTunnelHead, buildUpstreamHead } from './forward-heads.ts';
 import type { ListenerContext } from './listener-context.ts';
 import { localResponse } from './local-response.ts';
+import { shouldRetry, type UpstreamFailure } from './retry-decision.ts';
 import type { UpstreamConnection, UpstreamOwner } from './upstream-pool.ts';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
@@ -36,35 +38,6 @@ const CLOSED = 5;
 const NO_BODY = 0;
 const SIZED = 1;
 const CHUNKED = 2;
-
-/** Hop-by-hop fields, and the ones the proxy sets itself: never copied from the client to the upstream. */
-const requestFieldsNotForwarded = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'expect',
-  'x-real-ip',
-  'x-forwarded-for',
-  'x-forwarded-proto',
-  'x-forwarded-host',
-  'x-forwarded-port',
-]);
-
-/** Hop-by-hop fields of a response: never copied from the upstream to the client. */
-const responseFieldsNotForwarded = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
 
 /** A body the proxy did not forward (error, redirect) is read and dropped up to this size; bigger closes. */
 const MAX_DISCARD_BYTES = 64 * 1024;
@@ -160,18 +133,26 @@ export class ClientConnection implements UpstreamOwner {
     else this.refuse({ status: 408, reason: 'request head not received in time' });
   }
 
-  /** Called by the sweeper when the upstream deadline passed. */
+  /** Called by the sweeper when the upstream deadline passed (in a tunnel: when it was idle too long). */
   timeOutUpstream(): void {
     this.upstreamDeadline = 0;
     const conn = this.upstream;
-    if (this.phase === TUNNEL || this.phase === CLOSED) return;
+    if (this.phase === CLOSED) return;
+    if (this.phase === TUNNEL) {
+      this.socket.destroy();
+      return;
+    }
     if (this.response !== null) {
       this.upstreamBroke();
       return;
     }
     const connecting = conn !== null && !conn.connected;
     if (connecting) this.markEndpointFailed();
-    this.upstreamFailed(504, connecting ? 'upstream connect timed out' : 'upstream timed out', connecting);
+    this.upstreamFailed(
+      504,
+      connecting ? 'upstream connect timed out' : 'upstream timed out',
+      connecting ? 'connect' : 'timeout',
+    );
   }
 
   // ---- client side ----
@@ -180,6 +161,7 @@ export class ClientConnection implements UpstreamOwner {
     this.lastActivity = Date.now();
     const phase = this.phase;
     if (phase === TUNNEL) {
+      this.upstreamDeadline = this.lastActivity + this.route!.readTimeoutMs;
       if (this.upstream !== null && !this.upstream.socket.write(chunk)) this.socket.pause();
       return;
     }
@@ -207,11 +189,10 @@ export class ClientConnection implements UpstreamOwner {
   }
 
   /** Ends the connection after what was written (plus `last`); the socket's close event does the rest. */
-  private endConnection(last?: string | Buffer): void {
+  private endConnection(last?: Buffer): void {
     this.phase = CLOSED;
     this.input = null;
     if (last === undefined) this.socket.end();
-    else if (typeof last === 'string') this.socket.end(last, 'latin1');
     else this.socket.end(last);
   }
 
@@ -277,12 +258,14 @@ export class ClientConnection implements UpstreamOwner {
 
   /** Answers a malformed request and closes: after a framing error nothing more on this connection can be trusted. */
   private refuse(error: HeadError): void {
-    this.listener.stats.forRoute('').count(error.status);
+    const stats = this.listener.stats;
+    stats.forRoute('').count(error.status);
     this.endConnection(
-      localResponse(error.status, {
-        close: true,
-        body: `${error.status} ${statusText(error.status)}: ${error.reason}\n`,
-      }),
+      localResponse(
+        error.status,
+        { close: true, body: `${error.status} ${statusText(error.status)}: ${error.reason}\n` },
+        stats,
+      ),
     );
   }
 
@@ -323,7 +306,14 @@ export class ClientConnection implements UpstreamOwner {
       return;
     }
     if (route.redirect !== null) {
-      this.respondLocally(route.redirect.code, { headers: ['Location', route.redirect.location(ctx)] });
+      const location = route.redirect.location(ctx);
+      if (fieldValueBytes(location) === null) {
+        // Only request-derived parts can make it so (configured ones are checked at load): refuse the request.
+        listener.stats.unsafeHeaderValues++;
+        this.respondLocally(400, { reason: 'BadRequest : the redirect location would carry control characters' });
+      } else {
+        this.respondLocally(route.redirect.code, { headers: ['Location', location] });
+      }
       return;
     }
     if (route.cors !== null && head.method === 'OPTIONS') {
@@ -358,18 +348,17 @@ export class ClientConnection implements UpstreamOwner {
       this.closeAfterResponse = true;
     }
     const close = this.closeAfterResponse || this.listener.draining;
-    const text = localResponse(status, {
-      reason: options.reason,
-      headers: options.headers,
-      close,
-      keepAliveHeader: this.head!.versionMinor === 0,
-    });
+    const response = localResponse(
+      status,
+      { reason: options.reason, headers: options.headers, close, keepAliveHeader: this.head!.versionMinor === 0 },
+      this.listener.stats,
+    );
     this.finishRequestStats();
     if (close) {
-      this.endConnection(text);
+      this.endConnection(response);
       return;
     }
-    this.socket.write(text, 'latin1');
+    this.socket.write(response);
     if (this.requestBodyDone) {
       this.nextRequest();
       return;
@@ -436,7 +425,16 @@ export class ClientConnection implements UpstreamOwner {
     const now = Date.now();
     this.upstreamSentAt = now;
     this.upstreamDeadline = now + (this.requestBodyDone ? route.readTimeoutMs : route.sendTimeoutMs);
-    let head = this.buildUpstreamHead();
+    const listener = this.listener;
+    const trusted = listener.trusted;
+    let head = buildUpstreamHead(
+      this.ctx!,
+      route,
+      this.peerIp,
+      trusted !== null && trusted.trusts(this.peerIp),
+      this.requestMode === CHUNKED,
+      listener.stats,
+    );
     // A sized body already received goes out in the same write as the head.
     if (this.requestMode === SIZED && this.input !== null && this.phase === BODY) {
       const input = this.input;
@@ -454,48 +452,6 @@ export class ClientConnection implements UpstreamOwner {
     else if (this.phase === BODY) this.forwardRequestBody();
     if (!writable && !this.requestBodyDone) this.socket.pause();
     else if (this.phase !== CLOSED && this.socket.isPaused()) this.socket.resume();
-  }
-
-  private buildUpstreamHead(): Buffer {
-    const head = this.head!;
-    const route = this.route!;
-    const ctx = this.ctx!;
-    const listener = this.listener;
-    let target = originFormTarget(head.target);
-    if (route.rewrite !== null) {
-      const path = route.rewrite.apply(ctx.view.path());
-      const query = rawQuery(head.target);
-      target = encodePath(path) + (query === '' ? '' : `?${query}`);
-    }
-    const source = head.source;
-    const { names, offsets } = head.fields;
-    const tokens = head.connectionTokens;
-    const b = headBuilder;
-    b.text(`${head.method} ${target} HTTP/1.1\r\nHost: ${route.vhost ?? head.host ?? ''}\r\n`);
-    let rewritten: HeaderList | null = null;
-    if (route.requestHeaders !== null) rewritten = [];
-    for (let f = 0; f < names.length; f++) {
-      const name = names[f]!;
-      if (requestFieldsNotForwarded.has(name) || (tokens !== null && tokens.includes(name))) continue;
-      if (rewritten !== null) rewritten.push(fieldName(source, head.fields, f), fieldValue(source, head.fields, f));
-      else b.bytes(source, offsets[f * 4]!, offsets[f * 4 + 3]! + 2);
-    }
-    const trusted = listener.trusted;
-    const peerTrusted = trusted !== null && trusted.trusts(this.peerIp);
-    const headers = head.headers;
-    let added = `X-Real-IP: ${ctx.clientIp}\r\nX-Forwarded-For: `;
-    const forwardedFor = peerTrusted ? stringHeader(headers['x-forwarded-for'], ', ') : undefined;
-    added += forwardedFor !== undefined ? `${forwardedFor}, ${this.peerIp}` : this.peerIp;
-    added += `\r\nX-Forwarded-Proto: ${(peerTrusted && stringHeader(headers['x-forwarded-proto'])) || ctx.scheme}`;
-    added += `\r\nX-Forwarded-Host: ${(peerTrusted && stringHeader(headers['x-forwarded-host'])) || (head.host ?? '')}`;
-    added += `\r\nX-Forwarded-Port: ${(peerTrusted && stringHeader(headers['x-forwarded-port'])) || listener.port}\r\n`;
-    if (rewritten !== null) {
-      applyHeaderRewrite(route.requestHeaders!, rewritten, ctx);
-      for (let i = 0; i < rewritten.length; i += 2) added += `${rewritten[i]}: ${rewritten[i + 1]}\r\n`;
-    }
-    if (this.requestMode === CHUNKED) added += 'Transfer-Encoding: chunked\r\n';
-    if (head.upgrade !== null) added += `Connection: upgrade\r\nUpgrade: ${head.upgrade}\r\n`;
-    return b.text(added + '\r\n').build();
   }
 
   /** Sends buffered request body bytes upstream (re-framed when chunked), with backpressure. */
@@ -556,8 +512,9 @@ export class ClientConnection implements UpstreamOwner {
       this.socket.destroy();
       return;
     }
-    this.listener.stats.forRoute(this.route?.name ?? '').count(400);
-    this.endConnection(localResponse(400, { close: true, body: `400 Bad Request: ${reason}\n` }));
+    const stats = this.listener.stats;
+    stats.forRoute(this.route?.name ?? '').count(400);
+    this.endConnection(localResponse(400, { close: true, body: `400 Bad Request: ${reason}\n` }, stats));
   }
 
   onUpstreamDrain(): void {
@@ -567,6 +524,7 @@ export class ClientConnection implements UpstreamOwner {
   onUpstreamData(buf: Buffer, length: number): void {
     if (this.upstream === null) return;
     if (this.phase === TUNNEL) {
+      this.upstreamDeadline = Date.now() + this.route!.readTimeoutMs;
       if (!this.socket.write(Buffer.from(buf.subarray(0, length)))) this.upstream.socket.pause();
       return;
     }
@@ -590,19 +548,23 @@ export class ClientConnection implements UpstreamOwner {
       buf = Buffer.concat([this.responseBuffer, chunk.subarray(0, length)]);
       bufEnd = buf.length;
     }
+    const limits = this.listener.settings.limits;
     let start = 0;
     for (;;) {
       const end = buf.indexOf(CRLFCRLF, start);
+      // The limit holds wherever the reads happen to split the head.
+      if ((end === -1 || end + 4 > bufEnd ? bufEnd : end) - start > limits.maxHeadBytes) {
+        this.upstreamFailed(502, 'upstream response head too large', null);
+        return;
+      }
       if (end === -1 || end + 4 > bufEnd) {
-        if (bufEnd - start > this.listener.settings.limits.maxHeadBytes)
-          this.upstreamFailed(502, 'upstream response head too large', false);
-        else this.responseBuffer = Buffer.from(buf.subarray(start, bufEnd));
+        this.responseBuffer = Buffer.from(buf.subarray(start, bufEnd));
         return;
       }
       const headBuf = start === 0 ? buf : buf.subarray(start, bufEnd);
-      const parsed = parseResponseHead(headBuf, end - start, this.head!.method, this.listener.settings.limits);
+      const parsed = parseResponseHead(headBuf, end - start, this.head!.method, limits);
       if (typeof parsed === 'string') {
-        this.upstreamFailed(502, `invalid upstream response: ${parsed}`, false);
+        this.upstreamFailed(502, `invalid upstream response: ${parsed}`, null);
         return;
       }
       if (parsed.status >= 100 && parsed.status < 200 && parsed.status !== 101) {
@@ -631,7 +593,7 @@ export class ClientConnection implements UpstreamOwner {
     const source = response.source;
     if (response.status === 101) {
       if (head.upgrade === null) {
-        this.upstreamFailed(502, 'upstream switched protocols without being asked', false);
+        this.upstreamFailed(502, 'upstream switched protocols without being asked', null);
         return;
       }
       this.startTunnel(response, bodyStart, bodyEnd);
@@ -647,50 +609,25 @@ export class ClientConnection implements UpstreamOwner {
     const clientIsHttp11 = head.versionMinor === 1;
     this.chunkToClient = clientIsHttp11 && (framing === 'chunked' || framing === 'close');
     if (!clientIsHttp11 && (framing === 'chunked' || framing === 'close')) this.closeAfterResponse = true;
-    this.buildClientHead(response);
+    // A drain that began while this request was in flight: the client learns the connection ends with it.
+    if (this.listener.draining) this.closeAfterResponse = true;
+    const route = this.route!;
+    const pending = buildClientHead(
+      response,
+      this.ctx!,
+      route,
+      this.closeAfterResponse,
+      this.chunkToClient,
+      this.affinityCookie === null ? null : `${route.balancer!.affinityCookieName}=${this.affinityCookie}`,
+      this.listener.stats,
+    );
     this.responseStarted = true;
     if (framing === 'none') {
-      this.socket.write(headBuilder.build());
+      this.socket.write(pending.build());
       this.finishExchange();
       return;
     }
-    this.forwardResponseBody(source, bodyStart, bodyEnd, headBuilder);
-  }
-
-  /** Puts the client's response head into the shared head builder (the caller builds it, maybe with body bytes). */
-  private buildClientHead(response: ResponseHead): void {
-    const route = this.route!;
-    const head = this.head!;
-    const source = response.source;
-    const { names, offsets } = response.fields;
-    const tokens = response.connectionTokens;
-    const b = headBuilder;
-    b.text(`HTTP/1.1 ${response.status} `).bytes(source, response.reasonStart, response.reasonEnd).text('\r\n');
-    let rewritten: HeaderList | null = null;
-    if (route.responseHeaders !== null) rewritten = [];
-    for (let f = 0; f < names.length; f++) {
-      const name = names[f]!;
-      if (responseFieldsNotForwarded.has(name) || (tokens !== null && tokens.includes(name))) continue;
-      if (rewritten !== null)
-        rewritten.push(fieldName(source, response.fields, f), fieldValue(source, response.fields, f));
-      else b.bytes(source, offsets[f * 4]!, offsets[f * 4 + 3]! + 2);
-    }
-    let added = '';
-    if (rewritten !== null) {
-      applyHeaderRewrite(route.responseHeaders!, rewritten, this.ctx);
-      for (let i = 0; i < rewritten.length; i += 2) added += `${rewritten[i]}: ${rewritten[i + 1]}\r\n`;
-    }
-    if (route.cors !== null) {
-      const cors = corsHeaders(route.cors, stringHeader(head.headers.origin), false);
-      for (let i = 0; i < cors.length; i += 2) added += `${cors[i]}: ${cors[i + 1]}\r\n`;
-    }
-    if (this.affinityCookie !== null) {
-      added += `Set-Cookie: ${route.balancer!.affinityCookieName}=${this.affinityCookie}; Path=/; HttpOnly${this.ctx!.scheme === 'https' ? '; Secure' : ''}\r\n`;
-    }
-    if (this.chunkToClient) added += 'Transfer-Encoding: chunked\r\n';
-    if (this.closeAfterResponse) added += 'Connection: close\r\n';
-    else if (head.versionMinor === 0) added += 'Connection: keep-alive\r\n';
-    b.text(added + '\r\n');
+    this.forwardResponseBody(source, bodyStart, bodyEnd, pending);
   }
 
   /**
@@ -782,7 +719,7 @@ export class ClientConnection implements UpstreamOwner {
     this.upstreamFailed(
       timedOut ? 504 : 502,
       describeUpstreamError(error),
-      neverConnected || this.staleKeepAlive(conn),
+      neverConnected ? 'connect' : timedOut ? 'timeout' : 'closed',
     );
   }
 
@@ -792,20 +729,27 @@ export class ClientConnection implements UpstreamOwner {
     this.endpoint!.target.failedUntil = Date.now() + this.listener.settings.failCooldownMs;
   }
 
-  /** A reused keep-alive connection that failed before any response byte, with no body sent: a benign race. */
-  private staleKeepAlive(conn: UpstreamConnection | null): boolean {
-    return conn !== null && conn.reused && this.responseBuffer === null && this.requestBodyBytesSent === 0;
-  }
-
   /**
-   * The upstream failed before a response: retry once on another endpoint when nothing reached the upstream
-   * (connect failed) or a stale keep-alive connection was hit; otherwise answer 502/504.
+   * The upstream failed before a response: retried when `shouldRetry` says so (`failure` null: never, the
+   * upstream answered something invalid); otherwise answered 502/504.
    */
-  private upstreamFailed(status: number, reason: string, retryable: boolean): void {
+  private upstreamFailed(status: number, reason: string, failure: UpstreamFailure | null): void {
     const failed = this.endpoint;
+    const conn = this.upstream;
+    const retry =
+      failure !== null &&
+      shouldRetry({
+        method: this.head!.method,
+        failure,
+        reusedConnection: conn !== null && conn.reused,
+        bodyBytesSent: this.requestBodyBytesSent,
+        responseBytesReceived: this.responseBuffer !== null,
+        attempts: this.attempts,
+      });
     this.dropUpstream();
     if (this.phase === CLOSED) return;
-    if (retryable && this.attempts < 2 && this.requestBodyBytesSent === 0) {
+    if (retry) {
+      this.responseBuffer = null;
       this.upstreamReady = false;
       this.connectUpstream(failed);
       return;
@@ -822,21 +766,14 @@ export class ClientConnection implements UpstreamOwner {
     this.socket.destroy();
   }
 
+  /** After a 101: bytes flow both ways untouched until either side closes or both stay silent for the read timeout. */
   private startTunnel(response: ResponseHead, bodyStart: number, bodyEnd: number): void {
     const conn = this.upstream!;
     this.phase = TUNNEL;
-    this.upstreamDeadline = 0;
-    const source = response.source;
-    const { names, offsets } = response.fields;
-    const b = headBuilder.text(`HTTP/1.1 101 `).bytes(source, response.reasonStart, response.reasonEnd).text('\r\n');
-    for (let f = 0; f < names.length; f++) {
-      const name = names[f]!;
-      if (name === 'connection' || name === 'upgrade' || name === 'keep-alive') continue;
-      b.bytes(source, offsets[f * 4]!, offsets[f * 4 + 3]! + 2);
-    }
-    b.text(`Connection: upgrade\r\nUpgrade: ${response.upgrade ?? this.head!.upgrade}\r\n\r\n`);
+    this.upstreamDeadline = Date.now() + this.route!.readTimeoutMs;
+    const b = buildTunnelHead(response, response.upgrade ?? this.head!.upgrade!);
     this.finishRequestStats();
-    this.socket.write(b.build(source, bodyStart, bodyEnd));
+    this.socket.write(b.build(response.source, bodyStart, bodyEnd));
     if (this.input !== null) {
       conn.socket.write(this.input);
       this.input = null;
@@ -903,18 +840,6 @@ function normalizePeer(address: string | undefined): string {
 function stringHeader(value: string | string[] | undefined, joiner = ','): string | undefined {
   if (value === undefined || typeof value === 'string') return value;
   return value.join(joiner);
-}
-
-/** The request-target for the upstream: origin-form (absolute-form targets lose their scheme and authority). */
-function originFormTarget(target: string): string {
-  if (target.charCodeAt(0) === 47 || target === '*') return target;
-  const schemeEnd = target.indexOf('://');
-  let i = schemeEnd + 3;
-  while (i < target.length && target[i] !== '/' && target[i] !== '?' && target[i] !== '#') i++;
-  const rest = target.slice(i);
-  const hash = rest.indexOf('#');
-  const clean = hash === -1 ? rest : rest.slice(0, hash);
-  return clean === '' ? '/' : clean.startsWith('?') ? `/${clean}` : clean;
 }
 
 function describeUpstreamError(error: Error): string {

@@ -15,6 +15,8 @@ export type EngineSettings = {
   limits: HttpLimits;
   /** How long an endpoint that refused a connection is skipped (nginx fail_timeout, 10 s). */
   failCooldownMs: number;
+  /** Client connections a listener keeps open; more are closed at once. */
+  maxConnections: number;
   /** Per-request access log (off when null). */
   accessLog: Logger | null;
   logger: Logger | null;

@@ -41,6 +41,9 @@ export class Listener implements ListenerContext {
       this.connections.add(connection);
       connection.onClose = () => this.connections.delete(connection);
     });
+    // Over the cap, node:net closes new connections at once and says so.
+    this.server.maxConnections = settings.maxConnections;
+    this.server.on('drop', () => stats.refusedConnections++);
   }
 
   /** Starts listening; `reusePort` lets several worker processes share the port (the kernel spreads connections). */

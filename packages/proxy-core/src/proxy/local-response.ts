@@ -1,23 +1,26 @@
+import { headBuilder } from '../http/head-builder.ts';
 import { statusText } from '../http/status-text.ts';
+import { writeFields, type UnsafeValueCounter } from './forward-heads.ts';
 
 /**
  * A response the proxy makes itself (errors, redirects, CORS preflights). ALB's error semantics: the reason goes
- * in `X-ALB-ERR-REASON` so a user can tell a proxy 404 from an application 404.
+ * in `X-ALB-ERR-REASON` so a user can tell a proxy 404 from an application 404. Its fields pass the same check as
+ * every other generated line: one that cannot be written safely is left out and counted.
  */
 export function localResponse(
   status: number,
   options: { reason?: string; headers?: string[]; body?: string; close: boolean; keepAliveHeader?: boolean },
-): string {
+  stats: UnsafeValueCounter,
+): Buffer {
   const body = options.body ?? (status >= 400 ? `${status} ${statusText(status)}\n` : '');
-  let head = `HTTP/1.1 ${status} ${statusText(status)}\r\n`;
-  if (options.reason !== undefined) head += `X-ALB-ERR-REASON: ${options.reason}\r\n`;
-  const headers = options.headers;
-  if (headers !== undefined) for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  const b = headBuilder.text(`HTTP/1.1 ${status} ${statusText(status)}\r\n`);
+  if (options.reason !== undefined && !b.field('X-ALB-ERR-REASON', options.reason)) stats.unsafeHeaderValues++;
+  if (options.headers !== undefined) writeFields(b, options.headers, stats);
   // 204 and 304 carry no body and no Content-Length (RFC 9110 8.6).
   if (status !== 204 && status !== 304) {
-    head += `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
+    b.text(`Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`);
   }
-  if (options.close) head += 'Connection: close\r\n';
-  else if (options.keepAliveHeader) head += 'Connection: keep-alive\r\n';
-  return head + '\r\n' + body;
+  if (options.close) b.text('Connection: close\r\n');
+  else if (options.keepAliveHeader) b.text('Connection: keep-alive\r\n');
+  return b.text('\r\n').build(status === 204 || status === 304 ? undefined : Buffer.from(body));
 }

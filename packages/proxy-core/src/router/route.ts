@@ -10,6 +10,7 @@ import { compileRewrite, type Rewrite } from '../actions/rewrite.ts';
 import type { Balancer } from '../balancer/balancer.ts';
 import type { ListenerConfig, RouteConfig, RuleConfig, TimeoutConfig } from '../config.ts';
 import type { ListenerStats, RouteStats } from '../metrics.ts';
+import { checkRouteHeads } from './check-route-heads.ts';
 
 /** A rule's compiled behaviour: everything decided at config time, `null` for what it does not use. */
 export type Route = {
@@ -83,7 +84,7 @@ function compileRoute(
   stats: ListenerStats,
   report: (field: string, message: string) => void,
 ): Route | null {
-  let ok = true;
+  let ok = checkRouteHeads(config, report);
   if (config.rewrite?.kind === 'regex') {
     const problem = checkRegex(config.rewrite.base === '' ? '/' : config.rewrite.base);
     if (problem !== null) {
@@ -99,6 +100,10 @@ function compileRoute(
   if (config.backendGroup !== null) {
     balancer = balancers.get(config.backendGroup) ?? null;
     if (balancer === null) report('backendGroup', `no backend group named ${JSON.stringify(config.backendGroup)}`);
+    else if (balancer.problem !== null) {
+      report('backendGroup', balancer.problem);
+      ok = false;
+    }
   }
   if (!ok) return null;
   const timeouts = { ...defaultTimeouts, ...definedOnly(listenerTimeouts), ...definedOnly(config.timeouts) };

@@ -1,0 +1,53 @@
+import { FIELD_VALUE, HOST, TARGET, TOKEN } from './chars.ts';
+
+/**
+ * What may go into a head the proxy writes. Every name, value, target and host that is not copied byte for byte
+ * from a head the strict parser accepted passes one of these checks first (through `HeadBuilder`, and at config
+ * load for configured values): a CR, LF or NUL written into a head would let its author add header lines or whole
+ * requests (response splitting, request smuggling).
+ */
+
+/** A field name: a non-empty token. */
+export function isFieldName(name: string): boolean {
+  if (name.length === 0) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c > 255 || TOKEN[c] !== 1) return false;
+  }
+  return true;
+}
+
+/**
+ * A value as the bytes to write (a latin1 string), or null when they would carry CR, LF, NUL or another control
+ * byte (HTAB is allowed). Characters above U+00FF (a percent-decoded UTF-8 path, a configured value) are written as
+ * their UTF-8 bytes, as nginx does: written as latin1 they would lose their high bits, and U+010A would become LF.
+ */
+export function fieldValueBytes(value: string): string | null {
+  let wide = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 255) wide = true;
+    else if (FIELD_VALUE[c] !== 1) return null;
+  }
+  return wide ? Buffer.from(value, 'utf8').toString('latin1') : value;
+}
+
+/** A request-target the proxy writes: visible ASCII only (what the parser accepts from clients). */
+export function isRequestTarget(target: string): boolean {
+  if (target.length === 0) return false;
+  for (let i = 0; i < target.length; i++) {
+    const c = target.charCodeAt(i);
+    if (c > 255 || TARGET[c] !== 1) return false;
+  }
+  return true;
+}
+
+/** A host (and optional port) as Host, a redirect's authority or `vhost`: RFC 3986 reg-name, IP literal, port. */
+export function isHost(host: string): boolean {
+  if (host.length === 0) return false;
+  for (let i = 0; i < host.length; i++) {
+    const c = host.charCodeAt(i);
+    if (c > 255 || HOST[c] !== 1) return false;
+  }
+  return true;
+}
