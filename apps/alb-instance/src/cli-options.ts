@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { jitterFactor, resolveTimings, type LeaderTimings } from '@alb/leader';
+import { defaultMaxConnections } from '@alb/proxy-core';
 
 export type InstanceOptions = {
   source: 'file' | 'kube';
@@ -17,6 +18,8 @@ export type InstanceOptions = {
   accessLog: boolean;
   logLevel: string;
   drainTimeoutMs: number;
+  /** Client connections each Frontend port keeps open per worker; more are closed at once. */
+  maxConnections: number;
   /** Kube mode: leader election of the instances of one ALB. */
   leaderTimings: LeaderTimings;
 };
@@ -40,6 +43,7 @@ options:
   --access-log              log every request (JSON lines on stdout)
   --log-level <level>       trace|debug|info|warn|error (default info)
   --drain-timeout <s>       on SIGTERM, seconds to let in-flight requests finish (default 30)
+  --max-connections <n>     client connections per Frontend port and worker; more are closed at once (default ${defaultMaxConnections})
   --lease-duration <s>      kube mode: leader election lease, whole seconds (default 15)
   --renew-deadline <s>      kube mode: a leader that cannot renew for this long stops leading (default 10)
   --retry-period <s>        kube mode: time between election attempts and renewals (default 2)`;
@@ -64,6 +68,7 @@ export function parseOptions(argv: string[]): InstanceOptions {
       'access-log': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
       'drain-timeout': { type: 'string', default: '30' },
+      'max-connections': { type: 'string', default: String(defaultMaxConnections) },
       'lease-duration': { type: 'string', default: '15' },
       'renew-deadline': { type: 'string', default: '10' },
       'retry-period': { type: 'string', default: '2' },
@@ -92,6 +97,7 @@ export function parseOptions(argv: string[]): InstanceOptions {
     accessLog: values['access-log'],
     logLevel: values['log-level'],
     drainTimeoutMs: integer('--drain-timeout', values['drain-timeout'], 0, 3600) * 1000,
+    maxConnections: integer('--max-connections', values['max-connections'], 1, 10_000_000),
     leaderTimings: leaderTimings(values['lease-duration'], values['renew-deadline'], values['retry-period']),
   };
   if (values.dir !== undefined) options.dir = values.dir;

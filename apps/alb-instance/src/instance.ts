@@ -40,6 +40,7 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
     workers: options.workers,
     bind: options.bind,
     drainTimeoutMs: options.drainTimeoutMs,
+    maxConnections: options.maxConnections,
     logger: logger.child({ component: 'data-plane' }),
     accessLog: options.accessLog ? logger.child({ component: 'access' }) : null,
     ...(workerEntry === undefined ? {} : { workerEntry }),
