@@ -1,34 +1,36 @@
-import { fieldValueBytes, isFieldName } from './head-bytes.ts';
+import { fieldLine } from './head-bytes.ts';
 
 /**
  * Assembles an outgoing head as one Buffer: lines copied byte for byte from an incoming head (which the strict
  * parser accepted), generated lines, and optionally the first body bytes, so a small exchange costs one write
  * system call. One builder is reused for every head (building is synchronous), so assembling allocates only the
- * result; consecutive generated text is joined into one string, so it is copied in one step.
+ * result.
  *
- * This is the choke point for bytes into a head: a generated header line goes through `field`, which writes
- * nothing for a name that is not a token or a value that would carry CR, LF, NUL or another control byte.
- * `text` is for the protocol's own framing (status line, CRLFs, chunk sizes) built from checked parts.
+ * Bytes into a head: a generated header line goes through `field` (or is made by `fieldLine`, the one check),
+ * which writes nothing for a name that is not a token or a value that would carry CR, LF, NUL or another control
+ * byte. `text` is for the protocol's own framing (status line, CRLFs, chunk sizes) and for lines built from
+ * checked parts.
  */
 export class HeadBuilder {
   private readonly sources: Array<Buffer | string> = [];
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
   private length = 0;
-  private pending = '';
 
   reset(): this {
     this.sources.length = 0;
     this.starts.length = 0;
     this.ends.length = 0;
     this.length = 0;
-    this.pending = '';
     return this;
   }
 
   /** Protocol text built by the proxy from checked parts (latin1). */
   text(value: string): this {
-    this.pending += value;
+    this.sources.push(value);
+    this.starts.push(0);
+    this.ends.push(value.length);
+    this.length += value.length;
     return this;
   }
 
@@ -37,15 +39,14 @@ export class HeadBuilder {
    * carry CR, LF, NUL or another control byte.
    */
   field(name: string, value: string): boolean {
-    const bytes = fieldValueBytes(value);
-    if (bytes === null || !isFieldName(name)) return false;
-    this.pending += `${name}: ${bytes}\r\n`;
+    const line = fieldLine(name, value);
+    if (line === null) return false;
+    this.text(line);
     return true;
   }
 
   /** Bytes of a head the strict parser accepted (a field line, a reason phrase), copied as they are. */
   bytes(source: Buffer, start: number, end: number): this {
-    this.flushText();
     this.sources.push(source);
     this.starts.push(start);
     this.ends.push(end);
@@ -55,7 +56,6 @@ export class HeadBuilder {
 
   /** The assembled head, followed by `tail[start, end)` when given. */
   build(tail?: Buffer, tailStart = 0, tailEnd = tail?.length ?? 0): Buffer {
-    this.flushText();
     const out = Buffer.allocUnsafe(this.length + (tail === undefined ? 0 : tailEnd - tailStart));
     let at = 0;
     for (let i = 0; i < this.sources.length; i++) {
@@ -66,16 +66,6 @@ export class HeadBuilder {
     if (tail !== undefined) tail.copy(out, at, tailStart, tailEnd);
     this.reset();
     return out;
-  }
-
-  private flushText(): void {
-    const text = this.pending;
-    if (text === '') return;
-    this.pending = '';
-    this.sources.push(text);
-    this.starts.push(0);
-    this.ends.push(text.length);
-    this.length += text.length;
   }
 }
 

@@ -1,9 +1,9 @@
 import { FIELD_VALUE, HOST, TARGET, TOKEN } from './chars.ts';
 
 /**
- * What may go into a head the proxy writes. Every name, value, target and host that is not copied byte for byte
- * from a head the strict parser accepted passes one of these checks first (through `HeadBuilder`, and at config
- * load for configured values): a CR, LF or NUL written into a head would let its author add header lines or whole
+ * What may go into a head the proxy writes. Every generated header line passes `fieldLine` (through
+ * `HeadBuilder.field` or `fieldLines`), and configured names, values and hosts are checked with these at config
+ * load: a CR, LF or NUL written into a head would let its author add header lines or whole
  * requests (response splitting, request smuggling).
  */
 
@@ -30,6 +30,15 @@ export function fieldValueBytes(value: string): string | null {
     else if (FIELD_VALUE[c] !== 1) return null;
   }
   return wide ? Buffer.from(value, 'utf8').toString('latin1') : value;
+}
+
+/**
+ * The header line `name: value\r\n` as latin1 bytes, or null when the name is not a token or the value would carry
+ * CR, LF, NUL or another control byte: the one check every generated header line passes.
+ */
+export function fieldLine(name: string, value: string): string | null {
+  const bytes = fieldValueBytes(value);
+  return bytes === null || !isFieldName(name) ? null : `${name}: ${bytes}\r\n`;
 }
 
 /** A request-target the proxy writes: visible ASCII only (what the parser accepts from clients). */

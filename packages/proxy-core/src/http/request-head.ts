@@ -41,11 +41,14 @@ export function parseRequestHead(buf: Buffer, end: number, limits: HttpLimits): 
   let i = 0;
   while (i < end && TOKEN[buf[i]!] === 1) i++;
   if (i === 0 || buf[i] !== SP) return { status: 400, reason: 'invalid method' };
-  const method = commonMethod(buf, i) ?? buf.toString('latin1', 0, i);
-  // Only the methods llhttp knows: a server behind us built on it would refuse the others anyway.
-  if (!knownMethods.has(method)) return { status: 501, reason: 'unknown method' };
-  // TRACE echoes the request, credentials included, to whoever can read the response (nginx answers 405 too).
-  if (method === 'TRACE') return { status: 405, reason: 'TRACE is not allowed' };
+  let method = commonMethod(buf, i);
+  if (method === null) {
+    method = buf.toString('latin1', 0, i);
+    // Only the methods llhttp knows: a server behind us built on it would refuse the others anyway.
+    if (!knownMethods.has(method)) return { status: 501, reason: 'unknown method' };
+    // TRACE echoes the request, credentials included, to whoever can read the response (nginx answers 405 too).
+    if (method === 'TRACE') return { status: 405, reason: 'TRACE is not allowed' };
+  }
   const targetStart = ++i;
   while (i < end && TARGET[buf[i]!] === 1) i++;
   if (i - targetStart > limits.maxTargetBytes) return { status: 414, reason: 'request-target too long' };

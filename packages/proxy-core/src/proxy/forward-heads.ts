@@ -3,6 +3,7 @@ import { applyHeaderRewrite, type HeaderList, type HeaderRewrite } from '../acti
 import { encodePath, rawQuery } from '../actions/path-encoding.ts';
 import type { RequestContext } from '../actions/request-context.ts';
 import { headBuilder, type HeadBuilder } from '../http/head-builder.ts';
+import { fieldLine } from '../http/head-bytes.ts';
 import { fieldName, fieldValue } from '../http/header-fields.ts';
 import type { ResponseHead } from '../http/response-head.ts';
 import type { Rewrite } from '../actions/rewrite.ts';
@@ -16,7 +17,7 @@ import type { Rewrite } from '../actions/rewrite.ts';
  * What may reach a head, and how it is checked: bytes the strict parser accepted (field lines, the target, Host,
  * the client's X-Forwarded-* when trusted, the peer address) are already free of CR, LF and NUL, and are written
  * as they are, joined only with the proxy's own separators; everything else (header rewrites and their variables,
- * a rewritten path, CORS values, the affinity cookie) goes through `HeadBuilder.field` (a rewritten path is re-encoded), and
+ * a rewritten path, CORS values, the affinity cookie) goes through `fieldLine` (a rewritten path is re-encoded), and
  * configured values were checked at config load as well.
  */
 
@@ -118,9 +119,9 @@ export function originFormTarget(target: string): string {
 }
 
 /**
- * The request head for the upstream. With `peerTrusted`, the client's X-Forwarded-* are kept and the chain extended; otherwise they are replaced. With
- * `chunked`, the body is re-framed as chunked. A rewritten header whose value cannot be written is left out and
- * counted.
+ * The request head for the upstream. With `peerTrusted`, the client's X-Forwarded-* are kept and the chain
+ * extended; otherwise they are replaced. With `chunked`, the body is re-framed as chunked. A rewritten header whose
+ * value cannot be written is left out and counted.
  */
 export function buildUpstreamHead(
   ctx: RequestContext,
@@ -152,14 +153,14 @@ export function buildUpstreamHead(
   const port = (peerTrusted && joined(headers['x-forwarded-port'], ',')) || ctx.port;
   const chain = forwardedFor !== undefined ? `${forwardedFor}, ${peerIp}` : peerIp;
   const rewrite = route.requestHeaders;
+  // What follows the copied fields is one string: the head is assembled from as few pieces as possible.
+  let tail: string;
   if (rewrite === null) {
     for (let f = 0; f < names.length; f++) {
       if (forwardsRequestField(names[f]!, tokens)) b.bytes(source, offsets[f * 4]!, offsets[f * 4 + 3]! + 2);
     }
     // Parser-accepted values and the peer address, joined with our own separators (see the module comment).
-    b.text(
-      `X-Real-IP: ${ctx.clientIp}\r\nX-Forwarded-For: ${chain}\r\nX-Forwarded-Proto: ${proto}\r\nX-Forwarded-Host: ${host}\r\nX-Forwarded-Port: ${port}\r\n`,
-    );
+    tail = `X-Real-IP: ${ctx.clientIp}\r\nX-Forwarded-For: ${chain}\r\nX-Forwarded-Proto: ${proto}\r\nX-Forwarded-Host: ${host}\r\nX-Forwarded-Port: ${port}\r\n`;
   } else {
     // The rewrite sees the client's fields and the proxy's own, as nginx's proxy_set_header can replace both.
     const list: HeaderList = [];
@@ -170,11 +171,11 @@ export function buildUpstreamHead(
     list.push('X-Real-IP', ctx.clientIp, 'X-Forwarded-For', chain, 'X-Forwarded-Proto', proto);
     list.push('X-Forwarded-Host', host, 'X-Forwarded-Port', String(port));
     applyHeaderRewrite(rewrite, list, ctx);
-    writeFields(b, list, stats);
+    tail = fieldLines(list, stats);
   }
-  if (chunked) b.text('Transfer-Encoding: chunked\r\n');
-  if (head.upgrade !== null) b.text(`Connection: upgrade\r\nUpgrade: ${head.upgrade}\r\n`);
-  return b.text('\r\n').build();
+  if (chunked) tail += 'Transfer-Encoding: chunked\r\n';
+  if (head.upgrade !== null) tail += `Connection: upgrade\r\nUpgrade: ${head.upgrade}\r\n`;
+  return b.text(tail + '\r\n').build();
 }
 
 /**
@@ -199,6 +200,8 @@ export function buildClientHead(
   const b = headBuilder;
   b.text(`HTTP/1.1 ${response.status} `).bytes(source, response.reasonStart, response.reasonEnd).text('\r\n');
   const rewrite = route.responseHeaders;
+  // What follows the copied fields is one string: the head is assembled from as few pieces as possible.
+  let tail = '';
   if (rewrite === null) {
     for (let f = 0; f < names.length; f++) {
       if (forwardsResponseField(names[f]!, tokens)) b.bytes(source, offsets[f * 4]!, offsets[f * 4 + 3]! + 2);
@@ -210,17 +213,22 @@ export function buildClientHead(
         list.push(fieldName(source, fields, f), fieldValue(source, fields, f));
     }
     applyHeaderRewrite(rewrite, list, ctx);
-    writeFields(b, list, stats);
+    tail = fieldLines(list, stats);
   }
-  if (route.cors !== null) writeFields(b, corsHeaders(route.cors, joined(ctx.head.headers.origin, ','), false), stats);
+  if (route.cors !== null)
+    tail += fieldLines(corsHeaders(route.cors, joined(ctx.head.headers.origin, ','), false), stats);
   if (affinityCookie !== null) {
-    const secure = ctx.scheme === 'https' ? '; Secure' : '';
-    if (!b.field('Set-Cookie', `${affinityCookie}; Path=/; HttpOnly${secure}`)) stats.unsafeHeaderValues++;
+    const line = fieldLine(
+      'Set-Cookie',
+      `${affinityCookie}; Path=/; HttpOnly${ctx.scheme === 'https' ? '; Secure' : ''}`,
+    );
+    if (line === null) stats.unsafeHeaderValues++;
+    else tail += line;
   }
-  if (chunked) b.text('Transfer-Encoding: chunked\r\n');
-  if (close) b.text('Connection: close\r\n');
-  else if (ctx.head.versionMinor === 0) b.text('Connection: keep-alive\r\n');
-  return b.text('\r\n');
+  if (chunked) tail += 'Transfer-Encoding: chunked\r\n';
+  if (close) tail += 'Connection: close\r\n';
+  else if (ctx.head.versionMinor === 0) tail += 'Connection: keep-alive\r\n';
+  return b.text(tail + '\r\n');
 }
 
 /** The client's 101 head for a tunnel: the upstream's fields but its connection ones, then ours. */
@@ -236,9 +244,15 @@ export function buildTunnelHead(response: ResponseHead, upgrade: string): HeadBu
   return b.text(`Connection: upgrade\r\nUpgrade: ${upgrade}\r\n\r\n`);
 }
 
-/** Writes `[name, value, ...]`, leaving out (and counting) what cannot be written safely. */
-export function writeFields(b: HeadBuilder, list: HeaderList, stats: UnsafeValueCounter): void {
-  for (let i = 0; i < list.length; i += 2) if (!b.field(list[i]!, list[i + 1]!)) stats.unsafeHeaderValues++;
+/** The lines of `[name, value, ...]`, leaving out (and counting) those that cannot be written safely. */
+export function fieldLines(list: HeaderList, stats: UnsafeValueCounter): string {
+  let lines = '';
+  for (let i = 0; i < list.length; i += 2) {
+    const line = fieldLine(list[i]!, list[i + 1]!);
+    if (line === null) stats.unsafeHeaderValues++;
+    else lines += line;
+  }
+  return lines;
 }
 
 /** A repeated request field's values joined (`, ` for lists, as nginx joins them). */

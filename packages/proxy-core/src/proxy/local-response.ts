@@ -1,6 +1,6 @@
 import { headBuilder } from '../http/head-builder.ts';
 import { statusText } from '../http/status-text.ts';
-import { writeFields, type UnsafeValueCounter } from './forward-heads.ts';
+import { fieldLines, type UnsafeValueCounter } from './forward-heads.ts';
 
 /**
  * A response the proxy makes itself (errors, redirects, CORS preflights). ALB's error semantics: the reason goes
@@ -13,14 +13,13 @@ export function localResponse(
   stats: UnsafeValueCounter,
 ): Buffer {
   const body = options.body ?? (status >= 400 ? `${status} ${statusText(status)}\n` : '');
-  const b = headBuilder.text(`HTTP/1.1 ${status} ${statusText(status)}\r\n`);
-  if (options.reason !== undefined && !b.field('X-ALB-ERR-REASON', options.reason)) stats.unsafeHeaderValues++;
-  if (options.headers !== undefined) writeFields(b, options.headers, stats);
+  let head = `HTTP/1.1 ${status} ${statusText(status)}\r\n`;
+  if (options.reason !== undefined) head += fieldLines(['X-ALB-ERR-REASON', options.reason], stats);
+  if (options.headers !== undefined) head += fieldLines(options.headers, stats);
   // 204 and 304 carry no body and no Content-Length (RFC 9110 8.6).
-  if (status !== 204 && status !== 304) {
-    b.text(`Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`);
-  }
-  if (options.close) b.text('Connection: close\r\n');
-  else if (options.keepAliveHeader) b.text('Connection: keep-alive\r\n');
-  return b.text('\r\n').build(status === 204 || status === 304 ? undefined : Buffer.from(body));
+  const withBody = status !== 204 && status !== 304;
+  if (withBody) head += `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
+  if (options.close) head += 'Connection: close\r\n';
+  else if (options.keepAliveHeader) head += 'Connection: keep-alive\r\n';
+  return headBuilder.text(head + '\r\n').build(withBody ? Buffer.from(body) : undefined);
 }
