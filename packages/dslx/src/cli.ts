@@ -1,5 +1,5 @@
-#!/usr/bin/env node
-// alb-dslx: check DSLX in Rule YAML, or explain which rule a request would hit.
+// alb-dslx: check DSLX in Rule YAML, or explain which rule a request would hit. The command is bin/alb-dslx.js,
+// which calls runCli (no entry-point detection here: it differs between Node versions and launchers).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
@@ -15,8 +15,8 @@ const usage = `usage:
       Show which rule wins for that request, and why each rule before it did not match.
       <url> is http://host/path?query or /path?query (then give the host with -H 'Host: ...').`;
 
-/** One dslx found in a file: where it came from and the value to check. */
-type FoundDslx = { label: string; name: string; priority: number; dslx: unknown; root: string };
+/** One dslx found in a file: where it came from, whether a Rule or a bare dslx list held it, and its value. */
+type FoundDslx = { label: string; name: string; priority: number; dslx: unknown; root: string; from: 'rule' | 'list' };
 
 export function runCli(argv: string[], out: (line: string) => void): number {
   const [command, ...rest] = argv;
@@ -39,19 +39,29 @@ export function runCli(argv: string[], out: (line: string) => void): number {
 function check(files: string[], out: (line: string) => void): number {
   if (files.length === 0) throw new AlbError(errorCodes.cliUsage, 'check needs at least one file');
   let problems = 0;
-  let checked = 0;
-  for (const file of files) {
-    for (const found of readDslx(file)) {
-      checked++;
-      for (const issue of validate(found.dslx, found.root)) {
-        problems++;
-        out(`${found.label}: ${issue.path}: ${issue.message} [${issue.code}]`);
-      }
+  const found = files.flatMap((file) => readDslx(file));
+  for (const item of found) {
+    for (const issue of validate(item.dslx, item.root)) {
+      problems++;
+      out(`${item.label}: ${issue.path}: ${issue.message} [${issue.code}]`);
     }
   }
-  out(problems === 0 ? `ok: ${checked} dslx checked, no problems` : `${problems} problem(s) in ${checked} dslx`);
+  const rules = found.filter((f) => f.from === 'rule').length;
+  const checked = [count(files.length, 'file'), count(rules, 'Rule')];
+  if (found.length > rules) checked.push(count(found.length - rules, 'dslx list'));
+  if (found.length === 0) {
+    out(`nothing checked: no Rule or dslx list in ${checked[0]}`);
+    return 1;
+  }
+  out(
+    problems === 0
+      ? `ok: ${checked.join(', ')} checked, no problems`
+      : `${problems} problem(s) in ${checked.join(', ')}`,
+  );
   return problems === 0 ? 0 : 1;
 }
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 function match(args: string[], out: (line: string) => void): number {
   const { values, positionals } = parseArgs({
@@ -143,7 +153,7 @@ function readDslx(file: string): FoundDslx[] {
 function collect(value: unknown, label: string, found: FoundDslx[]): void {
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
-    found.push({ label, name: label, priority: 0, dslx: value, root: 'dslx' });
+    found.push({ label, name: label, priority: 0, dslx: value, root: 'dslx', from: 'list' });
     return;
   }
   if (typeof value !== 'object')
@@ -168,11 +178,12 @@ function collect(value: unknown, label: string, found: FoundDslx[]): void {
       priority,
       dslx: obj.spec.dslx,
       root: 'spec.dslx',
+      from: 'rule',
     });
     return;
   }
   if (obj.dslx !== undefined) {
-    found.push({ label, name: label, priority: 0, dslx: obj.dslx, root: 'dslx' });
+    found.push({ label, name: label, priority: 0, dslx: obj.dslx, root: 'dslx', from: 'list' });
     return;
   }
   throw new AlbError(errorCodes.cliInput, `${label}: expected a Rule (with spec.dslx), a list of Rules or a dslx list`);
@@ -180,8 +191,4 @@ function collect(value: unknown, label: string, found: FoundDslx[]): void {
 
 function describeIssues(issues: ValidationIssue[]): string {
   return issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-}
-
-if (import.meta.main) {
-  process.exitCode = runCli(process.argv.slice(2), (line) => console.log(line));
 }
