@@ -1,4 +1,4 @@
-// ALB actions end to end: redirect, rewrite, vhost, header rewrites, CORS,
+// ALB actions (Alauda ALB: template/nginx/lua) end to end: redirect, rewrite, vhost, header rewrites, CORS,
 // timeouts and HTTPS to the upstream.
 import { once } from 'node:events';
 import { createServer as createHttpsServer } from 'node:https';
