@@ -1,14 +1,11 @@
 // The heads a proxied exchange writes, as tables: request head in, upstream head out; upstream response head in,
 // client head out. No sockets: the module is pure over the parsed heads and the compiled route.
-import { RequestView } from '@alb/dslx';
 import t from 'tap';
 import { compileCors } from '../src/actions/cors.ts';
 import { compileRequestHeaderRewrite, compileResponseHeaderRewrite } from '../src/actions/header-rewrite.ts';
-import type { RequestContext } from '../src/actions/request-context.ts';
 import { compileRewrite } from '../src/actions/rewrite.ts';
 import type { RouteConfig } from '../src/config.ts';
 import { defaultLimits } from '../src/http/limits.ts';
-import { parseRequestHead } from '../src/http/request-head.ts';
 import { parseResponseHead } from '../src/http/response-head.ts';
 import {
   buildClientHead,
@@ -19,19 +16,7 @@ import {
   originFormTarget,
   type HeadRoute,
 } from '../src/proxy/forward-heads.ts';
-
-function context(request: string, clientIp = '10.0.0.1'): RequestContext {
-  const buf = Buffer.from(request, 'latin1');
-  const head = parseRequestHead(buf, buf.indexOf('\r\n\r\n'), defaultLimits);
-  if ('status' in head) throw new Error(head.reason);
-  const view = new RequestView({
-    method: head.method,
-    url: head.target,
-    headers: head.headers,
-    remoteAddress: clientIp,
-  });
-  return { head, view, clientIp, scheme: 'http', port: 8080 };
-}
+import { requestContext } from './helpers.ts';
 
 function route(config: Partial<RouteConfig> = {}): HeadRoute {
   return {
@@ -136,7 +121,7 @@ t.test('buildUpstreamHead', async (t) => {
   for (const c of upstreamCases) {
     const stats = { unsafeHeaderValues: 0 };
     const out = buildUpstreamHead(
-      context(c.request),
+      requestContext(c.request),
       route(c.route),
       '10.0.0.1',
       c.peerTrusted ?? false,
@@ -218,7 +203,7 @@ t.test('buildClientHead', async (t) => {
     const buf = Buffer.from(c.response, 'latin1');
     const response = parseResponseHead(buf, buf.indexOf('\r\n\r\n'), 'GET', defaultLimits);
     if (typeof response === 'string') throw new Error(response);
-    const ctx = context(c.request ?? 'GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+    const ctx = requestContext(c.request ?? 'GET / HTTP/1.1\r\nHost: a\r\n\r\n');
     const out = buildClientHead(
       response,
       ctx,

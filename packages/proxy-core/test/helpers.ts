@@ -8,7 +8,11 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { RequestView } from '@alb/dslx';
 import type { Test } from 'tap';
+import type { RequestContext } from '../src/actions/request-context.ts';
+import { defaultLimits } from '../src/http/limits.ts';
+import { parseRequestHead } from '../src/http/request-head.ts';
 import {
   Engine,
   type DataPlaneConfig,
@@ -311,4 +315,18 @@ function takeMessage(text: string): { head: string; body: string; length: number
     body += text.slice(lineEnd + 2, lineEnd + 2 + size);
     at = lineEnd + 2 + size + 2;
   }
+}
+
+/** The context actions read for a raw request head (parsed by the strict parser), as a connection builds it. */
+export function requestContext(request: string, clientIp = '10.0.0.1', port = 8080): RequestContext {
+  const buf = Buffer.from(request, 'latin1');
+  const head = parseRequestHead(buf, buf.indexOf('\r\n\r\n'), defaultLimits);
+  if ('status' in head) throw new Error(head.reason);
+  const view = new RequestView({
+    method: head.method,
+    url: head.target,
+    headers: head.headers,
+    remoteAddress: clientIp,
+  });
+  return { head, view, clientIp, scheme: 'http', port };
 }

@@ -1,10 +1,8 @@
 // nginx variables for header rewrites, as a table: `$arg_*` is raw (percent-encoding kept), `$uri` decoded.
-import { RequestView } from '@alb/dslx';
 import t from 'tap';
 import { rawQueryArg } from '../src/actions/path-encoding.ts';
 import { compileVariable } from '../src/actions/variables.ts';
-import { defaultLimits } from '../src/http/limits.ts';
-import { parseRequestHead } from '../src/http/request-head.ts';
+import { requestContext } from './helpers.ts';
 
 t.test('rawQueryArg: first name=value, case-insensitive name, raw value', async (t) => {
   const table: Array<[string, string, string | undefined]> = [
@@ -22,18 +20,11 @@ t.test('rawQueryArg: first name=value, case-insensitive name, raw value', async 
 });
 
 t.test('variables read nginx’s values', async (t) => {
-  const raw = Buffer.from(
+  const ctx = requestContext(
     'GET /a%20b/../c?q=%41%0d&r HTTP/1.1\r\nHost: Shop.Example:80\r\nCookie: s="v"\r\nX-Y: z\r\n\r\n',
+    '10.0.0.1',
+    80,
   );
-  const head = parseRequestHead(raw, raw.indexOf('\r\n\r\n'), defaultLimits);
-  if ('status' in head) throw new Error(head.reason);
-  const view = new RequestView({
-    method: head.method,
-    url: head.target,
-    headers: head.headers,
-    remoteAddress: '10.0.0.1',
-  });
-  const ctx = { head, view, clientIp: '10.0.0.1', scheme: 'http' as const, port: 80 };
   const table: Array<[string, string | undefined]> = [
     ['uri', '/c'],
     ['request_uri', '/a%20b/../c?q=%41%0d&r'],

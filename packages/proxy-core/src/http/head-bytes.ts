@@ -9,12 +9,7 @@ import { FIELD_VALUE, HOST, TARGET, TOKEN } from './chars.ts';
 
 /** A field name: a non-empty token. */
 export function isFieldName(name: string): boolean {
-  if (name.length === 0) return false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c > 255 || TOKEN[c] !== 1) return false;
-  }
-  return true;
+  return nonEmptyIn(TOKEN, name);
 }
 
 /**
@@ -43,20 +38,20 @@ export function fieldLine(name: string, value: string): string | null {
 
 /** A request-target the proxy writes: visible ASCII only (what the parser accepts from clients). */
 export function isRequestTarget(target: string): boolean {
-  if (target.length === 0) return false;
-  for (let i = 0; i < target.length; i++) {
-    const c = target.charCodeAt(i);
-    if (c > 255 || TARGET[c] !== 1) return false;
-  }
-  return true;
+  return nonEmptyIn(TARGET, target);
 }
 
 /** A host (and optional port) as Host, a redirect's authority or `vhost`: RFC 3986 reg-name, IP literal, port. */
 export function isHost(host: string): boolean {
-  if (host.length === 0) return false;
-  for (let i = 0; i < host.length; i++) {
-    const c = host.charCodeAt(i);
-    if (c > 255 || HOST[c] !== 1) return false;
+  return nonEmptyIn(HOST, host);
+}
+
+/** Whether `text` is non-empty and every character is in `table` (a byte class of `chars.ts`). */
+function nonEmptyIn(table: Uint8Array, text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 255 || table[c] !== 1) return false;
   }
   return true;
 }

@@ -33,15 +33,12 @@ export type HeadRoute = {
 /** Where values the proxy refused to write are counted (a listener's stats). */
 export type UnsafeValueCounter = { unsafeHeaderValues: number };
 
+/** Hop-by-hop fields (RFC 9110 7.6.1, plus the legacy Keep-Alive and Proxy-Connection). */
+const hopByHop = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+
 /** Hop-by-hop fields, and the ones the proxy sets itself: never copied from the client to the upstream. */
 const requestFieldsNotForwarded = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
+  ...hopByHop,
   'host',
   'expect',
   'x-real-ip',
@@ -52,15 +49,7 @@ const requestFieldsNotForwarded = new Set([
 ]);
 
 /** Hop-by-hop fields of a response: never copied from the upstream to the client. */
-const responseFieldsNotForwarded = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
+const responseFieldsNotForwarded = new Set(hopByHop);
 
 /**
  * Fields a `Connection` header cannot remove: the message's framing and its Host. A peer naming Content-Length in
@@ -70,29 +59,14 @@ const notRemovableByConnection = new Set(['content-length', 'transfer-encoding',
 
 /** Fields a configured request rewrite may not touch: framing, hop-by-hop, Host (that is `vhost`), Expect. */
 export const requestFieldsNotRewritable: ReadonlySet<string> = new Set([
+  ...hopByHop,
   'content-length',
-  'transfer-encoding',
   'host',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'upgrade',
   'expect',
 ]);
 
 /** Fields a configured response rewrite may not touch: framing and hop-by-hop. */
-export const responseFieldsNotRewritable: ReadonlySet<string> = new Set([
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'upgrade',
-]);
+export const responseFieldsNotRewritable: ReadonlySet<string> = new Set([...hopByHop, 'content-length']);
 
 /** Whether a client's request field goes upstream; `tokens` are the request's Connection tokens. */
 export function forwardsRequestField(name: string, tokens: readonly string[] | null): boolean {
