@@ -105,6 +105,8 @@ export class RebuildLoop {
       const retry = this.retryDue;
       this.retryDue = false;
       if (hash === this.appliedHash && !force && !retry) {
+        // What is wanted is what serves: an apply still being retried (a refused newer config) is called off.
+        if (this.current === null || this.current.failed.length === 0) this.clearRetry();
         this.options.onOutcome({ build, applied: null, current: this.current, error: null, hash });
         return;
       }

@@ -24,49 +24,48 @@ export const manifestLimits: ManifestLimits = {
 };
 
 /**
- * The size of a parsed YAML value as if every alias were expanded (the size JSON or any consumer would see),
- * computed in time linear in the distinct nodes: the parser shares an aliased node, so sizes are remembered by
- * identity. Throws `TooDeep` past `maxDepth`, before recursing further.
+ * Measures parsed objects as if every YAML alias were expanded (the size JSON, the object store's fingerprint or
+ * any consumer would see), charging a budget: the file's own length plus `maxAliasExpansion`. Without aliases an
+ * object is never bigger than its text, so only aliasing can exhaust the budget, and the walk stops as soon as it
+ * does: the cost is bounded by the budget, whatever the aliases expand to.
  */
-export class ExpandedSize {
-  private readonly memo = new Map<object, { size: number; height: number }>();
+export class SizeBudget {
+  private remaining: number;
   private readonly maxDepth: number;
 
-  constructor(maxDepth: number) {
+  constructor(total: number, maxDepth: number) {
+    this.remaining = total;
     this.maxDepth = maxDepth;
   }
 
-  of(value: unknown): number {
-    return this.measure(value, 0).size;
+  /** The expanded size of `value`; throws `OverBudget` or `TooDeep`. */
+  measure(value: unknown): number {
+    return this.walk(value, 0);
   }
 
-  private measure(value: unknown, depth: number): { size: number; height: number } {
-    if (typeof value === 'string') return { size: 1 + value.length, height: 0 };
-    if (value === null || typeof value !== 'object') return { size: 1, height: 0 };
-    const known = this.memo.get(value);
-    if (known !== undefined) {
-      if (depth + known.height > this.maxDepth) throw new TooDeep(this.maxDepth);
-      return known;
-    }
-    if (depth >= this.maxDepth) throw new TooDeep(this.maxDepth);
+  private walk(value: unknown, depth: number): number {
     let size = 1;
-    let height = 0;
-    if (Array.isArray(value)) {
-      for (const item of value) {
-        const inner = this.measure(item, depth + 1);
-        size += inner.size;
-        height = Math.max(height, inner.height + 1);
+    if (typeof value === 'string') {
+      size += value.length;
+    } else if (value !== null && typeof value === 'object') {
+      if (depth >= this.maxDepth) throw new TooDeep(this.maxDepth);
+      if (Array.isArray(value)) {
+        for (const item of value) size += this.walk(item, depth + 1);
+      } else {
+        for (const key of Object.keys(value)) {
+          this.charge(key.length);
+          size += key.length + this.walk((value as Record<string, unknown>)[key], depth + 1);
+        }
       }
-    } else {
-      for (const [key, item] of Object.entries(value)) {
-        const inner = this.measure(item, depth + 1);
-        size += key.length + inner.size;
-        height = Math.max(height, inner.height + 1);
-      }
+      return size;
     }
-    const result = { size, height };
-    this.memo.set(value, result);
-    return result;
+    this.charge(size);
+    return size;
+  }
+
+  private charge(units: number): void {
+    this.remaining -= units + 1;
+    if (this.remaining < 0) throw new OverBudget();
   }
 }
 
@@ -75,3 +74,5 @@ export class TooDeep extends Error {
     super(`nested deeper than ${maxDepth} levels`);
   }
 }
+
+export class OverBudget extends Error {}

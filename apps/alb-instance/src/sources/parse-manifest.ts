@@ -1,6 +1,6 @@
 import { loadAll, YAMLException } from 'js-yaml';
 import { unsupportedReason, type KubeObject } from '../objects/kube-object.ts';
-import { ExpandedSize, manifestLimits, TooDeep, type ManifestLimits } from './manifest-limits.ts';
+import { manifestLimits, OverBudget, SizeBudget, TooDeep, type ManifestLimits } from './manifest-limits.ts';
 
 /** A problem with a manifest file: where it is and what is wrong. */
 export type ManifestProblem = {
@@ -63,20 +63,17 @@ export async function parseManifestInChunks(
 class ManifestReader {
   private readonly file: string;
   private readonly limits: ManifestLimits;
-  private readonly sizeBudget: number;
-  private readonly sizes: ExpandedSize;
+  private readonly budget: SizeBudget;
   private readonly objects: KubeObject[] = [];
   private readonly problems: ManifestProblem[] = [];
   private documents = 0;
   private objectCount = 0;
-  private size = 0;
   private refused: ManifestProblem | null = null;
 
   constructor(file: string, limits: ManifestLimits, textLength: number) {
     this.file = file;
     this.limits = limits;
-    this.sizeBudget = textLength + limits.maxAliasExpansion;
-    this.sizes = new ExpandedSize(limits.maxDepth);
+    this.budget = new SizeBudget(textLength + limits.maxAliasExpansion, limits.maxDepth);
     if (textLength > limits.maxFileBytes) this.refuse(`the file is larger than ${limits.maxFileBytes} bytes`);
   }
 
@@ -99,7 +96,6 @@ class ManifestReader {
     }
     for (const value of values) {
       this.documents++;
-      if (!this.measure(value)) return false;
       this.collect(value, this.documents);
       if (this.refused !== null) return false;
     }
@@ -111,26 +107,24 @@ class ManifestReader {
     return { objects: this.objects, problems: this.problems, parsed: true };
   }
 
-  /** Checks a document's expanded size against the file's budget; false when the file is refused. */
-  private measure(value: unknown): boolean {
-    let size: number;
+  /** An object's size with aliases expanded, charged to the file's budget; null when the file is refused. */
+  private measure(object: unknown, document: number): number | null {
     try {
-      size = this.sizes.of(value);
+      return this.budget.measure(object);
     } catch (error) {
-      if (!(error instanceof TooDeep)) throw error;
-      this.refuse(`document ${this.documents} is ${error.message} (YAML aliases included)`, this.documents);
-      return false;
+      if (error instanceof TooDeep) {
+        this.refuse(`document ${document} is ${error.message} (YAML aliases followed)`, document);
+      } else if (error instanceof OverBudget) {
+        this.refuse(
+          `YAML aliases expand it beyond its own size by more than ${this.limits.maxAliasExpansion} nodes and ` +
+            'characters (an alias bomb?)',
+          document,
+        );
+      } else {
+        throw error;
+      }
+      return null;
     }
-    this.size += size;
-    if (this.size > this.sizeBudget) {
-      this.refuse(
-        `YAML aliases expand it beyond its own size by more than ${this.limits.maxAliasExpansion} nodes and ` +
-          `characters (an alias bomb?)`,
-        this.documents,
-      );
-      return false;
-    }
-    return true;
   }
 
   private collect(value: unknown, document: number): void {
@@ -162,7 +156,9 @@ class ManifestReader {
       this.problems.push({ file, document, kind: object.kind, message: 'metadata.name is required' });
       return;
     }
-    const size = this.sizes.of(object);
+    // Only objects are used (and so expanded) later: other documents and a List's own fields are never read.
+    const size = this.measure(object, document);
+    if (size === null) return;
     if (size > this.limits.maxObjectSize) {
       this.problems.push({
         file,
