@@ -1,5 +1,7 @@
 // Signals other than SIGTERM/SIGINT: SIGHUP re-reads everything (as nginx reloads), SIGUSR1 does not open the
 // inspector. Through the real command line.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { echoBackend, eventually, freePort, get, manifests, runInstance, tempDir, write } from './helpers.ts';
 
@@ -36,3 +38,28 @@ t.test('SIGUSR1 does not open the inspector', async (t) => {
   t.equal((await get(instance.opsPort, '/healthz')).status, 200, 'still running');
   t.equal(await instance.stop(), 0);
 });
+
+t.test(
+  'the launcher runs the bundle with --disable-sigusr1 (the inspector cannot be opened before main runs)',
+  async (t) => {
+    const dir = tempDir(t);
+    const opsPort = await freePort();
+    write(dir, 'alb.yaml', manifests.alb());
+    const launcher = new URL('../bin/alb-instance.js', import.meta.url).pathname;
+    const child = spawn(process.execPath, [launcher, '--dir', dir, '--workers', '1', '--ops-port', String(opsPort)], {
+      stdio: 'ignore',
+    });
+    t.teardown(() => child.kill('SIGKILL'));
+    const ready = await eventually(
+      () => get(opsPort, '/readyz').catch(() => ({ status: 0 })),
+      (r) => r.status === 200,
+      30_000,
+    );
+    t.equal(ready.status, 200);
+    // The launcher replaces itself with Node (execve), so the pid is the instance's.
+    const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+    t.ok(argv.includes('--disable-sigusr1'), argv.join(' '));
+    child.kill('SIGTERM');
+    t.equal(await new Promise<number | null>((resolve) => child.once('exit', resolve)), 0);
+  },
+);

@@ -50,6 +50,8 @@ export class Reflector {
   lists = 0;
   /** Watches started (tests). */
   watches = 0;
+  /** Watches that found their resourceVersion expired (410 Gone), each followed by a relist (tests and logs). */
+  expired = 0;
 
   constructor(
     spec: ResourceSpec,
@@ -90,6 +92,7 @@ export class Reflector {
         if (needList) {
           await this.list();
           needList = false;
+          this.backoff.reset();
         }
         needList = await this.watch();
         this.backoff.reset();
@@ -146,6 +149,7 @@ export class Reflector {
             if (phase === 'ERROR') {
               // A watch error event: 410 Gone means our resourceVersion is too old; relist.
               gone = object.code === 410;
+              if (gone) this.noteExpired();
               return;
             }
             const version = object.metadata?.resourceVersion;
@@ -160,7 +164,10 @@ export class Reflector {
             if (this.stopped) return resolve(false);
             if (error === null || error === undefined) return resolve(gone);
             const status = (error as { statusCode?: number; code?: number }).statusCode;
-            if (status === 410) return resolve(true);
+            if (status === 410) {
+              this.noteExpired();
+              return resolve(true);
+            }
             // The inactivity timeout: resume from the last version (cheap), not an error.
             if (error instanceof DOMException && error.name === 'TimeoutError') return resolve(false);
             reject(error instanceof Error ? error : new Error(String(error)));
@@ -171,6 +178,11 @@ export class Reflector {
           if (this.stopped) controller.abort();
         }, reject);
     });
+  }
+
+  private noteExpired(): void {
+    this.expired++;
+    this.logger.info({ resourceVersion: this.resourceVersion }, 'resourceVersion expired (410 Gone): relisting');
   }
 
   private complete(object: KubeObject): KubeObject {
