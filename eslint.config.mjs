@@ -67,7 +67,7 @@ export default tseslint.config(
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          allow: ['@alb/kube-testenv'],
+          allow: [],
           banTransitiveDependencies: true,
           depConstraints: [{ sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:package', 'type:tool'] }],
         },
