@@ -51,7 +51,7 @@ t.test('EMFILE: objects kept, housekeeping errors counted, the process survives'
     (o) => o.includes('memory trim failed'),
     30_000,
   );
-  t.match(trimFailed, /memory trim failed[^\n]*|EMFILE/, 'the trimmer met EMFILE');
+  t.match(trimFailed, /memory trim failed/, 'the trimmer met EMFILE');
   t.match(output, /"code":"ALB_INSTANCE_SOURCE"[^\n]*EMFILE/, 'so did reading the changed file');
   await new Promise((r) => setTimeout(r, 500));
   t.equal(child.exitCode, null, 'still running');
