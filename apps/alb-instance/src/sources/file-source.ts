@@ -33,7 +33,7 @@ export type FileSourceOptions = {
 type FileState = { stamp: string; keys: string[]; problems: string };
 
 /** How many objects are stored or removed between two yields. */
-const objectsPerTurn = 1000;
+const objectsPerTurn = 250;
 
 /**
  * A directory of manifests as a source: every `*.yaml|*.yml|*.json` below `dir` (hidden directories skipped,

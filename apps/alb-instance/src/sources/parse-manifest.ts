@@ -45,7 +45,7 @@ export async function parseManifestInChunks(
   options: ParseOptions,
 ): Promise<ParsedManifest> {
   const reader = new ManifestReader(file, options.limits ?? manifestLimits, text.length);
-  const chunkBytes = options.chunkBytes ?? 256 * 1024;
+  const chunkBytes = options.chunkBytes ?? 64 * 1024;
   let start = 0;
   let line = 0;
   while (start < text.length) {

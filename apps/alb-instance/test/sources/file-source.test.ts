@@ -195,8 +195,8 @@ t.test('a big file is loaded in small steps, yielding in between', async (t) => 
   });
   await s.files.start();
   t.equal(s.store.size, count);
-  t.ok(yields >= count / 1000, `${yields} yields`);
-  t.ok(largestStep <= 1000, `at most 1000 objects stored between two yields (largest step: ${largestStep})`);
+  t.ok(yields >= count / 250, `${yields} yields`);
+  t.ok(largestStep <= 250, `at most 250 objects stored between two yields (largest step: ${largestStep})`);
 });
 
 t.test('stop during the first load: start returns without finishing', async (t) => {
