@@ -175,8 +175,13 @@ export class FileSource {
   private async scanDirectory(dir: string, paths: Set<string>, deep: boolean): Promise<void> {
     const found = await walk(dir, deep ? new Map() : this.watched);
     const under = (path: string, parent: string) => path === parent || path.startsWith(parent + sep);
-    const kept = [...found.failures.keys(), ...found.skipped];
-    const covered = (path: string) => found.files.has(path) || kept.some((k) => under(path, k));
+    // Still there: found, or below a directory not walked (skipped, or unreadable: its files keep their objects).
+    const kept = new Set([...found.failures.keys(), ...found.skipped]);
+    const covered = (path: string) => {
+      if (found.files.has(path)) return true;
+      for (let at = path; at.length > dir.length; at = at.slice(0, at.lastIndexOf(sep))) if (kept.has(at)) return true;
+      return false;
+    };
     for (const failed of [...this.dirFailures.keys()])
       if (under(failed, dir) && !covered(failed)) this.dirFailures.delete(failed);
     for (const [failed, message] of found.failures) this.dirFailures.set(failed, message);
