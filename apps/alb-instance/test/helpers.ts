@@ -120,7 +120,8 @@ export async function runInstance(
   });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = once(child, 'exit').then(([code, signal]) => ({
+  // 'close', not 'exit': every line it wrote has been read by then.
+  const exited = once(child, 'close').then(([code, signal]) => ({
     code: code as number | null,
     signal: signal as NodeJS.Signals | null,
   }));

@@ -23,8 +23,9 @@ t.test('the first config applied has every Rule of every file, and their Service
   // Sorted last: read after every Rule that needs it.
   write(dir, 'zz-services.yaml', manifests.service('web', web.port));
   const instance = await runInstance(t, dir);
-  const applied = instance.logs().filter((l) => l.msg === 'config applied');
-  t.equal(applied[0]?.rules, files * perFile, 'the first config has every rule');
+  // Ready can be seen before the log line is read: wait for the line itself.
+  const first = await instance.waitForLog((l) => l.msg === 'config applied');
+  t.equal(first.rules, files * perFile, 'the first config has every rule');
   t.same(
     instance.logs().filter((l) => l.code === 'ALB_INSTANCE_SERVICE_NOT_FOUND'),
     [],
