@@ -77,5 +77,19 @@ export default tseslint.config(
     files: ['**/test/**/*.ts', '**/bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
+  {
+    // An app's tests may run a real API server (tools/kube-testenv); the app itself may not depend on a tool.
+    files: ['apps/*/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          banTransitiveDependencies: true,
+          depConstraints: [{ sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:package', 'type:tool'] }],
+        },
+      ],
+    },
+  },
   prettier,
 );

@@ -19,9 +19,10 @@ if (major < 22 || (major === 22 && minor < 19)) {
     process.exit(2);
   }
 }
-// A small young generation keeps the resident size of a big config low (rebuilds make short-lived garbage), and
-// --expose-gc lets the instance give freed memory back once config changes settle (src/ops/memory-trim.ts).
-const args = ['--max-semi-space-size=4', '--expose-gc', ...entry, ...process.argv.slice(2)];
+// A small young generation keeps the resident size of a big config low (rebuilds make short-lived garbage),
+// --expose-gc lets the instance give freed memory back once config changes settle (src/ops/memory-trim.ts), and
+// --disable-sigusr1 keeps SIGUSR1 from opening the inspector on a production process (workers inherit it).
+const args = ['--max-semi-space-size=4', '--expose-gc', '--disable-sigusr1', ...entry, ...process.argv.slice(2)];
 if (typeof process.execve === 'function') {
   process.execve(node, [node, ...args], process.env);
 } else {

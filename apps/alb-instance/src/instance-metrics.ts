@@ -11,6 +11,16 @@ export class InstanceMetrics {
   leader = 0;
   /** Memory-reducing GCs run once config changes settled. */
   memoryTrims = 0;
+  /** 1 when /readyz answers 200. */
+  ready = 0;
+  /** Directories and files of the source that cannot be read now (file mode). */
+  sourceFailures = 0;
+  /** Ports of the config that could not be opened (retried with backoff). */
+  listenFailures = 0;
+  /** Rebuilds that threw (the last good config kept serving). */
+  rebuildErrors = 0;
+  /** Errors in housekeeping (memory trimming, process figures): counted, never fatal. */
+  housekeepingErrors = 0;
 
   render(): string {
     return (
@@ -43,27 +53,49 @@ export class InstanceMetrics {
         '# HELP alb_memory_trims_total Memory-reducing GCs run after config changes settled.',
         '# TYPE alb_memory_trims_total counter',
         `alb_memory_trims_total ${this.memoryTrims}`,
-        ...processMetrics(),
+        '# HELP alb_ready 1 when the instance is ready (/readyz answers 200).',
+        '# TYPE alb_ready gauge',
+        `alb_ready ${this.ready}`,
+        '# HELP alb_source_failures Directories and files of the source that cannot be read now.',
+        '# TYPE alb_source_failures gauge',
+        `alb_source_failures ${this.sourceFailures}`,
+        '# HELP alb_listen_failures Ports of the config that could not be opened (retried).',
+        '# TYPE alb_listen_failures gauge',
+        `alb_listen_failures ${this.listenFailures}`,
+        '# HELP alb_config_rebuild_errors_total Rebuilds that failed (the last good config kept serving).',
+        '# TYPE alb_config_rebuild_errors_total counter',
+        `alb_config_rebuild_errors_total ${this.rebuildErrors}`,
+        '# HELP alb_housekeeping_errors_total Errors in housekeeping (memory trimming, process figures).',
+        '# TYPE alb_housekeeping_errors_total counter',
+        `alb_housekeeping_errors_total ${this.housekeepingErrors}`,
+        ...this.processMetrics(),
       ].join('\n') + '\n'
     );
   }
-}
 
-/** The control process's memory (data-plane worker processes are not included). */
-function processMetrics(): string[] {
-  const m = process.memoryUsage();
-  return [
-    '# HELP process_resident_memory_bytes Resident memory of the instance process.',
-    '# TYPE process_resident_memory_bytes gauge',
-    `process_resident_memory_bytes ${m.rss}`,
-    '# HELP nodejs_heap_used_bytes V8 heap in use.',
-    '# TYPE nodejs_heap_used_bytes gauge',
-    `nodejs_heap_used_bytes ${m.heapUsed}`,
-    '# HELP nodejs_heap_total_bytes V8 heap reserved.',
-    '# TYPE nodejs_heap_total_bytes gauge',
-    `nodejs_heap_total_bytes ${m.heapTotal}`,
-    '# HELP nodejs_external_memory_bytes Memory of Buffers and other objects outside the V8 heap.',
-    '# TYPE nodejs_external_memory_bytes gauge',
-    `nodejs_external_memory_bytes ${m.external}`,
-  ];
+  /** The control process's memory (data-plane worker processes are not included); none when unreadable. */
+  private processMetrics(): string[] {
+    let m: NodeJS.MemoryUsage;
+    try {
+      m = process.memoryUsage();
+    } catch {
+      // EMFILE: /proc cannot be opened while descriptors are exhausted.
+      this.housekeepingErrors++;
+      return [];
+    }
+    return [
+      '# HELP process_resident_memory_bytes Resident memory of the instance process.',
+      '# TYPE process_resident_memory_bytes gauge',
+      `process_resident_memory_bytes ${m.rss}`,
+      '# HELP nodejs_heap_used_bytes V8 heap in use.',
+      '# TYPE nodejs_heap_used_bytes gauge',
+      `nodejs_heap_used_bytes ${m.heapUsed}`,
+      '# HELP nodejs_heap_total_bytes V8 heap reserved.',
+      '# TYPE nodejs_heap_total_bytes gauge',
+      `nodejs_heap_total_bytes ${m.heapTotal}`,
+      '# HELP nodejs_external_memory_bytes Memory of Buffers and other objects outside the V8 heap.',
+      '# TYPE nodejs_external_memory_bytes gauge',
+      `nodejs_external_memory_bytes ${m.external}`,
+    ];
+  }
 }

@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { createElector, type Elector } from '@alb/leader';
-import { createDataPlane, type DataPlane } from '@alb/proxy-core';
+import { createDataPlane, type ApplyResult, type DataPlane } from '@alb/proxy-core';
 import type { Logger } from 'pino';
 import type { InstanceOptions } from './cli-options.ts';
+import { dataPlaneDiagnostics, withDataPlaneIssues } from './data-plane-issues.ts';
 import { diagnosticCodes, formatDiagnostic, type Diagnostic } from './diagnostics.ts';
 import { InstanceMetrics } from './instance-metrics.ts';
 import { ObjectStore } from './objects/object-store.ts';
@@ -25,31 +26,59 @@ export type Instance = {
   readonly dataPlane: DataPlane;
   readonly loop: RebuildLoop;
   readonly store: ObjectStore;
+  /** Why the instance is not ready (what /readyz says); empty when ready. */
+  notReady(): string[];
+  /** SIGHUP: reads the sources again (file mode: every file, changed or not) and re-applies the config. */
+  reload(): Promise<{ files: number | null }>;
   /** Stops accepting, drains in-flight requests, stops everything. */
   shutdown(): Promise<void>;
 };
 
+/** The start was called off (`signal` aborted) before it completed; everything opened was closed. */
+export class StartAborted extends Error {
+  constructor() {
+    super('stopped before the start completed');
+  }
+}
+
 /**
- * Wires an instance: source -> store -> rebuild loop (build, hash, apply) -> data plane, and the ops port.
- * `main.ts` owns the process (arguments, signals, exit code); this owns the parts.
+ * Wires an instance: the ops port first (a taken port fails the start before anything else opens), then
+ * source -> store -> rebuild loop (build, hash, apply) -> data plane. Nothing is built before the source has
+ * loaded everything once. A start that fails or is aborted closes what it opened. `main.ts` owns the process
+ * (arguments, signals, exit code); this owns the parts.
  */
-export async function startInstance(options: InstanceOptions, logger: Logger, workerEntry?: string): Promise<Instance> {
+export async function startInstance(
+  options: InstanceOptions,
+  logger: Logger,
+  workerEntry?: string,
+  signal?: AbortSignal,
+): Promise<Instance> {
   const store = new ObjectStore();
   const metrics = new InstanceMetrics();
-  const dataPlane = createDataPlane({
-    workers: options.workers,
-    bind: options.bind,
-    drainTimeoutMs: options.drainTimeoutMs,
-    maxConnections: options.maxConnections,
-    logger: logger.child({ component: 'data-plane' }),
-    accessLog: options.accessLog ? logger.child({ component: 'access' }) : null,
-    ...(workerEntry === undefined ? {} : { workerEntry }),
-  });
-  let ready = false;
+  const pipelineLog = logger.child({ component: 'pipeline' });
+  let configApplied = false;
   let shuttingDown = false;
+  let current: ApplyResult | null = null;
   let seen = new Set<string>();
   const manifestProblems = new Map<string, ManifestProblem[]>();
-  const pipelineLog = logger.child({ component: 'pipeline' });
+  let files: FileSource | null = null;
+  let source: { stop(): void } | null = null;
+  let statusWriter: StatusWriter | null = null;
+  let ingressSync: IngressSync | null = null;
+  let elector: Elector | null = null;
+  let dataPlane: DataPlane | null = null;
+  let ops: Server | null = null;
+
+  const notReady = (): string[] => {
+    const reasons: string[] = [];
+    if (shuttingDown) reasons.push('shutting down');
+    if (!configApplied) reasons.push('no config applied yet');
+    for (const [path, message] of files?.failures ?? []) reasons.push(`cannot read ${path}: ${message}`);
+    for (const failure of current?.failed ?? [])
+      reasons.push(`port ${failure.port}: cannot listen (${failure.error}); retrying`);
+    return reasons;
+  };
+
   const trimmer = new MemoryTrimmer({
     clock: systemClock,
     gc: exposedGc(),
@@ -57,20 +86,24 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
       metrics.memoryTrims++;
       pipelineLog.debug({ rssBefore, rssAfter, ms }, 'memory given back after config changes settled');
     },
+    onError: (error) => {
+      metrics.housekeepingErrors++;
+      pipelineLog.warn({ err: error }, 'memory trim failed (counted in alb_housekeeping_errors_total)');
+    },
   });
 
-  let statusWriter: StatusWriter | null = null;
-  let ingressSync: IngressSync | null = null;
-  let elector: Elector | null = null;
   const onOutcome = (outcome: RebuildOutcome) => {
+    current = outcome.current;
     // Every instance builds and serves; only the leader writes to the cluster.
-    if (elector?.isLeader()) statusWriter?.update(outcome.build.issuesByObject, (key) => store.get(key));
+    if (elector?.isLeader())
+      statusWriter?.update(withDataPlaneIssues(outcome.build, outcome.current), (key) => store.get(key));
     metrics.rebuilds = loop.rebuilds;
     metrics.objects = store.size;
     const diagnostics = [
       ...outcome.build.diagnostics,
-      ...dataPlaneDiagnostics(outcome),
+      ...dataPlaneDiagnostics(outcome.build, outcome.current),
       ...manifestDiagnostics(manifestProblems),
+      ...sourceDiagnostics(files?.failures ?? new Map()),
     ];
     metrics.diagnostics = {
       error: diagnostics.filter((d) => d.severity === 'error').length,
@@ -85,7 +118,10 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
       );
     if (outcome.error !== null) {
       metrics.applyErrors++;
-      pipelineLog.error({ err: outcome.error }, 'the data plane refused the config; the previous one keeps serving');
+      pipelineLog.error(
+        { err: outcome.error },
+        'the data plane refused the config; the previous one keeps serving (retried)',
+      );
       return;
     }
     if (outcome.applied === null) return;
@@ -101,129 +137,175 @@ export async function startInstance(options: InstanceOptions, logger: Logger, wo
       },
       'config applied',
     );
-    ready = true;
+    configApplied = true;
     trimmer.noteApply();
   };
 
   const loop = new RebuildLoop({
     snapshot: () => store.snapshot(),
     build: (snapshot) => buildFromSnapshot(snapshot, options),
-    apply: (config) => dataPlane.apply(config),
+    apply: (config) => dataPlane!.apply(config),
     onOutcome,
+    onError: (error) => {
+      metrics.rebuildErrors++;
+      pipelineLog.error(
+        { err: error, code: diagnosticCodes.rebuild },
+        `the config could not be rebuilt; the last good config keeps serving (retried on the next change) [${diagnosticCodes.rebuild}]`,
+      );
+    },
     clock: systemClock,
   });
 
-  let source: { stop(): void } | null = null;
-  if (options.source === 'file') {
-    const files = new FileSource({
-      dir: options.dir!,
-      store,
-      onChange: () => loop.markDirty(),
-      onProblems: (file, problems) => {
-        if (problems.length === 0) manifestProblems.delete(file);
-        else manifestProblems.set(file, problems);
-        loop.markDirty();
-      },
-    });
-    source = files;
-    await files.start();
-  } else {
-    const client = KubeClient.load(options.kubeconfig);
-    statusWriter = new StatusWriter(client, logger.child({ component: 'status' }));
-    ingressSync = new IngressSync(client, store, logger.child({ component: 'ingress' }), {
-      alb: options.alb!,
-      namespace: options.namespace!,
-      domain: options.domain,
-      clock: systemClock,
-    });
-    const onChange = () => {
-      loop.markDirty();
-      ingressSync?.markDirty();
-    };
-    const kube = new KubeSource(client, store, onChange, logger.child({ component: 'kube-source' }), {
-      alb: options.alb!,
-      namespace: options.namespace!,
-      domain: options.domain,
-    });
-    source = kube;
-    // No config before every kind is listed once: a partial view would drop routes that exist.
-    await kube.start();
-    // One leader per ALB (Lease named after it) writes status and Events; the others only serve.
-    const identity = `${options.namespace}/${options.alb}/${process.env.POD_NAME ?? hostname()}-${process.pid}`;
-    const leaderLog = logger.child({ component: 'leader' });
-    elector = createElector({
-      store: new KubeLeaseStore(client, options.namespace!, options.alb!),
-      identity,
-      logger: {
-        info: (fields, message) => leaderLog.info(fields, message),
-        warn: (fields, message) => leaderLog.warn(fields, message),
-        error: (fields, message) => leaderLog.error(fields, message),
-      },
-      ...options.leaderTimings,
-      onStartedLeading: (signal) => {
-        metrics.leader = 1;
-        leaderLog.info({ identity }, 'leading: this instance translates Ingresses and writes status');
-        loop.markDirty();
-        ingressSync?.lead(signal);
-      },
-      onStoppedLeading: async () => {
-        ingressSync?.stop();
-        // Let a write in flight finish before another instance may take over.
-        await ingressSync?.whenIdle();
-        metrics.leader = 0;
-        leaderLog.info({ identity }, 'no longer leading');
-      },
-    });
-    void elector.run().catch((error: Error) => leaderLog.error({ err: error }, 'leader election stopped'));
-  }
-  await loop.rebuild();
+  const closeAll = async (drainMs: number) => {
+    await elector?.stop();
+    ingressSync?.stop();
+    statusWriter?.stop();
+    trimmer.stop();
+    source?.stop();
+    loop.stop();
+    await dataPlane?.close(drainMs);
+    const server = ops;
+    if (server !== null) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  };
 
-  let ops: Server | null = null;
-  if (options.opsPort !== 0) {
-    ops = await startOpsServer(options.opsPort, options.opsBind, {
-      ready: () => ready && !shuttingDown,
-      metrics: async () => (await dataPlane.metrics()) + metrics.render(),
+  const abort = () => source?.stop();
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    if (options.opsPort !== 0) {
+      ops = await startOpsServer(options.opsPort, options.opsBind, {
+        notReady,
+        metrics: async () => {
+          metrics.ready = notReady().length === 0 ? 1 : 0;
+          metrics.sourceFailures = files?.failures.size ?? 0;
+          metrics.listenFailures = current?.failed.length ?? 0;
+          return (await dataPlane!.metrics()) + metrics.render();
+        },
+      });
+    }
+    dataPlane = createDataPlane({
+      workers: options.workers,
+      bind: options.bind,
+      drainTimeoutMs: options.drainTimeoutMs,
+      maxConnections: options.maxConnections,
+      logger: logger.child({ component: 'data-plane' }),
+      accessLog: options.accessLog ? logger.child({ component: 'access' }) : null,
+      ...(workerEntry === undefined ? {} : { workerEntry }),
     });
+
+    if (options.source === 'file') {
+      const sourceLog = logger.child({ component: 'file-source' });
+      files = new FileSource({
+        dir: options.dir!,
+        store,
+        onChange: () => loop.markDirty(),
+        onProblems: (file, problems) => {
+          if (problems.length === 0) manifestProblems.delete(file);
+          else manifestProblems.set(file, problems);
+        },
+        onWarning: (message) => sourceLog.warn(message),
+      });
+      source = files;
+      if (signal?.aborted) throw new StartAborted();
+      sourceLog.info({ dir: options.dir }, 'reading the directory');
+      const started = Date.now();
+      await files.start();
+      if (signal?.aborted) throw new StartAborted();
+      sourceLog.info(
+        { dir: options.dir, objects: store.size, failures: files.failures.size, ms: Date.now() - started },
+        'directory read',
+      );
+    } else {
+      const client = KubeClient.load(options.kubeconfig);
+      statusWriter = new StatusWriter(client, logger.child({ component: 'status' }), {
+        isLeader: () => elector?.isLeader() === true,
+      });
+      ingressSync = new IngressSync(client, store, logger.child({ component: 'ingress' }), {
+        alb: options.alb!,
+        namespace: options.namespace!,
+        domain: options.domain,
+        clock: systemClock,
+      });
+      const onChange = () => {
+        loop.markDirty();
+        ingressSync?.markDirty();
+      };
+      const kube = new KubeSource(client, store, onChange, logger.child({ component: 'kube-source' }), {
+        alb: options.alb!,
+        namespace: options.namespace!,
+        domain: options.domain,
+      });
+      source = kube;
+      // No config before every kind is listed once: a partial view would drop routes that exist.
+      await untilAborted(kube.start(), signal);
+      if (signal?.aborted) throw new StartAborted();
+      // One leader per ALB (Lease named after it) writes status and Events; the others only serve.
+      const identity = `${options.namespace}/${options.alb}/${process.env.POD_NAME ?? hostname()}-${process.pid}`;
+      const leaderLog = logger.child({ component: 'leader' });
+      const writer = statusWriter;
+      elector = createElector({
+        store: new KubeLeaseStore(client, options.namespace!, options.alb!),
+        identity,
+        logger: {
+          info: (fields, message) => leaderLog.info(fields, message),
+          warn: (fields, message) => leaderLog.warn(fields, message),
+          error: (fields, message) => leaderLog.error(fields, message),
+        },
+        ...options.leaderTimings,
+        onStartedLeading: (leading) => {
+          metrics.leader = 1;
+          leaderLog.info({ identity }, 'leading: this instance translates Ingresses and writes status');
+          writer.lead();
+          loop.markDirty();
+          ingressSync?.lead(leading);
+        },
+        onStoppedLeading: async () => {
+          ingressSync?.stop();
+          writer.stop();
+          // Let a write in flight finish before another instance may take over.
+          await Promise.all([ingressSync?.whenIdle(), writer.idle()]);
+          metrics.leader = 0;
+          leaderLog.info({ identity }, 'no longer leading');
+        },
+      });
+      void elector.run().catch((error: Error) => leaderLog.error({ err: error }, 'leader election stopped'));
+    }
+    await loop.start();
+  } catch (error) {
+    shuttingDown = true;
+    await closeAll(0).catch(() => undefined);
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', abort);
   }
 
   return {
     dataPlane,
     loop,
     store,
+    notReady,
+    async reload() {
+      const read = files === null ? null : await files.reload();
+      await loop.rebuild({ force: true });
+      return { files: read };
+    },
     async shutdown() {
       shuttingDown = true;
-      await elector?.stop();
-      ingressSync?.stop();
-      trimmer.stop();
-      source?.stop();
-      loop.stop();
-      await dataPlane.close(options.drainTimeoutMs);
-      await new Promise<void>((resolve) => (ops === null ? resolve() : ops.close(() => resolve())));
+      await closeAll(options.drainTimeoutMs);
     },
   };
 }
 
-function dataPlaneDiagnostics(outcome: RebuildOutcome): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const issue of outcome.applied?.issues ?? []) {
-    out.push({
-      object: { kind: 'Rule', name: issue.rule },
-      severity: 'error',
-      code: diagnosticCodes.dataPlane,
-      field: issue.field,
-      message: `port ${issue.port}: ${issue.message}; the rule is not served`,
-    });
-  }
-  for (const failure of outcome.applied?.failed ?? []) {
-    out.push({
-      object: { kind: 'Frontend', name: `port ${failure.port}` },
-      severity: 'error',
-      code: diagnosticCodes.listen,
-      field: 'spec.port',
-      message: `cannot listen on port ${failure.port}: ${failure.error}`,
-    });
-  }
-  return out;
+/** Resolves with `promise`, or as soon as `signal` aborts. */
+function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return promise;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    promise.then(resolve, reject);
+  });
 }
 
 function manifestDiagnostics(problems: ReadonlyMap<string, ManifestProblem[]>): Diagnostic[] {
@@ -235,13 +317,23 @@ function manifestDiagnostics(problems: ReadonlyMap<string, ManifestProblem[]>): 
       out.push({
         object: { kind: p.kind ?? 'file', name: p.name ?? p.file, file: p.file },
         severity: 'error',
-        code: diagnosticCodes.manifest,
+        code: p.limit === true ? diagnosticCodes.manifestLimit : diagnosticCodes.manifest,
         field: where,
         message: p.message,
       });
     }
   }
   return out;
+}
+
+function sourceDiagnostics(failures: ReadonlyMap<string, string>): Diagnostic[] {
+  return [...failures].map(([path, message]) => ({
+    object: { kind: 'path', name: path },
+    severity: 'error' as const,
+    code: diagnosticCodes.source,
+    field: '',
+    message: `cannot be read (${message}); what it defined before keeps serving, and it is retried`,
+  }));
 }
 
 /**

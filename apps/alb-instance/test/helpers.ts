@@ -49,20 +49,41 @@ export type RunningInstance = {
   child: ChildProcess;
   opsPort: number;
   logs: () => Array<Record<string, unknown>>;
+  stderr: () => string;
   /** Waits until a log line satisfies `test`. */
   waitForLog: (
     test: (line: Record<string, unknown>) => boolean,
     timeoutMs?: number,
   ) => Promise<Record<string, unknown>>;
+  /** Resolves with the exit code (null when a signal ended the process) and the signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 };
 
+export type RunOptions = {
+  /** Resolve once /readyz answers 200 (default), or as soon as the ops port answers at all. */
+  waitReady?: boolean;
+  /** Skip every wait: resolve once the process is spawned. */
+  waitNothing?: boolean;
+  opsPort?: number;
+  /** Run as this user (and group), e.g. to make file permissions bite when the tests run as root. */
+  uid?: number;
+  /** Node options before the script (e.g. --expose-gc). */
+  nodeArgs?: string[];
+};
+
 /** Runs the real command line (from source) on a directory; resolves once /readyz says ready. */
-export async function runInstance(t: Test, dir: string, extra: string[] = []): Promise<RunningInstance> {
-  const opsPort = await freePort();
+export async function runInstance(
+  t: Test,
+  dir: string,
+  extra: string[] = [],
+  options: RunOptions = {},
+): Promise<RunningInstance> {
+  const opsPort = options.opsPort ?? (await freePort());
   const child = spawn(
     process.execPath,
     [
+      ...(options.nodeArgs ?? []),
       '--conditions=@alb/source',
       mainSource,
       '--source',
@@ -77,6 +98,7 @@ export async function runInstance(t: Test, dir: string, extra: string[] = []): P
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
     },
   );
   const lines: Array<Record<string, unknown>> = [];
@@ -98,14 +120,19 @@ export async function runInstance(t: Test, dir: string, extra: string[] = []): P
   });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  // 'close', not 'exit': every line it wrote has been read by then.
+  const exited = once(child, 'close').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   const instance: RunningInstance = {
     child,
     opsPort,
     logs: () => lines,
+    stderr: () => stderr,
     async waitForLog(test, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
@@ -119,20 +146,23 @@ export async function runInstance(t: Test, dir: string, extra: string[] = []): P
         ]);
       }
     },
+    exited,
     async stop(signal = 'SIGTERM') {
       child.kill(signal);
-      return exited;
+      return (await exited).code;
     },
   };
+  if (options.waitNothing === true) return instance;
+  const waitReady = options.waitReady ?? true;
   for (let i = 0; ; i++) {
-    const ready = await get(opsPort, '/readyz').then(
-      (r) => r.status === 200,
+    const answered = await get(opsPort, '/readyz').then(
+      (r) => (waitReady ? r.status === 200 : true),
       () => false,
     );
-    if (ready) break;
-    if (child.exitCode !== null || i > 200)
+    if (answered) break;
+    if (child.exitCode !== null || child.signalCode !== null || i > 400)
       throw new Error(
-        `instance did not become ready (exit ${child.exitCode}):\n${stderr}\n${lines.map((l) => JSON.stringify(l)).join('\n')}`,
+        `instance did not become ${waitReady ? 'ready' : 'reachable'} (exit ${child.exitCode ?? child.signalCode}):\n${stderr}\n${lines.map((l) => JSON.stringify(l)).join('\n')}`,
       );
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -166,6 +196,17 @@ export function get(
     req.on('error', reject);
     req.end();
   });
+}
+
+/** `promise`'s value, or `timedOut` after `ms` (the timer does not keep the test process alive). */
+export async function within<T, U>(promise: Promise<T>, ms: number, timedOut: U): Promise<T | U> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<U>((resolve) => (timer = setTimeout(() => resolve(timedOut), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Polls until `check` passes (file changes are applied asynchronously). */

@@ -69,7 +69,16 @@ export class IngressSync {
     this.store = store;
     this.logger = logger;
     this.options = { fieldManager: 'alb-ingress', component: 'alb-instance', retryMs: 5000, ...options };
-    this.debouncer = new Debouncer(() => this.sync(), { clock: options.clock, holdoffMs: 100, maxDelayMs: 1000 });
+    this.debouncer = new Debouncer(() => this.sync(), {
+      clock: options.clock,
+      holdoffMs: 100,
+      maxDelayMs: 1000,
+      onError: (error) => {
+        this.logger.error({ err: error }, 'ingress sync failed (retried)');
+        this.lastInputs = null;
+        this.scheduleRetry();
+      },
+    });
   }
 
   /** Starts writing, until `signal` aborts (leadership lost). */

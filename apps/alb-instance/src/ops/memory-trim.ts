@@ -13,6 +13,8 @@ export type MemoryTrimOptions = {
   /** Trim only when the process holds at least this much more than its heap. */
   slackBytes?: number;
   onTrim?: (report: { rssBefore: number; rssAfter: number; ms: number }) => void;
+  /** Housekeeping must never end the process: an error (EMFILE reading the memory figures) comes here. */
+  onError?: (error: Error) => void;
 };
 
 /**
@@ -29,9 +31,12 @@ export class MemoryTrimmer {
   private readonly quietMs: number;
   private readonly slackBytes: number;
   private readonly onTrim: MemoryTrimOptions['onTrim'];
+  private readonly onError: MemoryTrimOptions['onError'];
   private timer: unknown = null;
   /** Trims run (metrics, tests). */
   trims = 0;
+  /** Trims that failed (metrics, tests). */
+  errors = 0;
 
   constructor(options: MemoryTrimOptions) {
     this.clock = options.clock;
@@ -40,6 +45,7 @@ export class MemoryTrimmer {
     this.quietMs = options.quietMs ?? 2000;
     this.slackBytes = options.slackBytes ?? 64 * 2 ** 20;
     this.onTrim = options.onTrim;
+    this.onError = options.onError;
   }
 
   /** A config was applied: (re)starts the quiet period. */
@@ -56,6 +62,16 @@ export class MemoryTrimmer {
 
   private trim(): void {
     this.timer = null;
+    try {
+      this.trimNow();
+    } catch (error) {
+      // process.memoryUsage() opens /proc/self/stat: with descriptors exhausted it throws EMFILE.
+      this.errors++;
+      this.onError?.(error as Error);
+    }
+  }
+
+  private trimNow(): void {
     const before = this.memory();
     if (this.gc === null || before.rss - before.heapTotal < this.slackBytes) return;
     const started = this.clock.now();

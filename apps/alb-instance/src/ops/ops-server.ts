@@ -1,14 +1,15 @@
 import { createServer, type Server } from 'node:http';
 
 export type OpsState = {
-  /** Ready once the first config is applied; false again while shutting down. */
-  ready: () => boolean;
+  /** Why the instance is not ready; empty when it is (a config is served, from sources that can be read). */
+  notReady: () => string[];
   metrics: () => Promise<string>;
 };
 
 /**
- * The operations port: `/healthz` (the process answers), `/readyz` (a config is being served), `/metrics`
- * (Prometheus text). Small and separate from the data plane, so probes work even when no Frontend exists.
+ * The operations port: `/healthz` (the process answers), `/readyz` (200 `ready`, or 503 with one reason per
+ * line), `/metrics` (Prometheus text). Small and separate from the data plane, so probes work even when no
+ * Frontend exists.
  */
 export function startOpsServer(port: number, host: string, state: OpsState): Promise<Server> {
   const server = createServer((req, res) => {
@@ -20,8 +21,9 @@ export function startOpsServer(port: number, host: string, state: OpsState): Pro
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     } else if (path === '/readyz') {
-      const ready = state.ready();
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'not ready\n');
+      const reasons = state.notReady();
+      const body = reasons.length === 0 ? 'ready\n' : `not ready:\n${reasons.map((r) => `- ${r}\n`).join('')}`;
+      res.writeHead(reasons.length === 0 ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8' }).end(body);
     } else if (path === '/metrics') {
       state.metrics().then(
         (text) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text),

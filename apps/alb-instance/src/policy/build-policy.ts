@@ -31,6 +31,12 @@ export type BuildResult = {
   diagnostics: Diagnostic[];
   /** Per Frontend and Rule of this ALB (by key): its problems, [] when accepted as is (status conditions). */
   issuesByObject: Map<string, ValidationIssue[]>;
+  /**
+   * Which objects a rule of the config comes from, by `<port>/<rule name>` (the data plane's names): Rules by
+   * name, a Frontend's redirect and default backend (`(default backend)`) from the Frontend. To put what the data
+   * plane refuses on the right objects.
+   */
+  ruleSources: Map<string, string[]>;
 };
 
 /**
@@ -80,6 +86,7 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
     config: { listeners: [], backendGroups: [], trustedProxies },
     diagnostics,
     issuesByObject,
+    ruleSources: new Map(),
   };
 
   const { albName, alb } = selectAlb(snapshot, options.albName, keys.name, domain, report);
@@ -98,6 +105,7 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
     list.push(rule);
   }
 
+  const ruleSources = new Map<string, string[]>();
   const ports = new Map<number, string>();
   const servedFrontends = new Set<string>();
   for (const object of snapshot.get('Frontend') ?? []) {
@@ -141,9 +149,17 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
     }
     ports.set(frontend.spec.port, frontend.metadata.name);
     servedFrontends.add(frontend.metadata.name);
-    listeners.push(
-      buildListener(frontend, alb, rulesByFrontend.get(frontend.metadata.name) ?? [], services, groups, domain, report),
-    );
+    const ruleObjects = rulesByFrontend.get(frontend.metadata.name) ?? [];
+    listeners.push(buildListener(frontend, alb, ruleObjects, services, groups, domain, report));
+    const port = frontend.spec.port;
+    const sourcesOf = (name: string) => {
+      let list = ruleSources.get(`${port}/${name}`);
+      if (list === undefined) ruleSources.set(`${port}/${name}`, (list = []));
+      return list;
+    };
+    for (const rule of ruleObjects) sourcesOf(rule.metadata.name).push(keyOf(rule));
+    sourcesOf(`${frontend.metadata.name}/redirect`).push(key);
+    sourcesOf('(default backend)').push(key);
   }
 
   for (const [frontendName, rules] of rulesByFrontend) {
@@ -164,7 +180,13 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
 
   listeners.sort((a, b) => a.port - b.port);
   groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { albName, config: { listeners, backendGroups: groups, trustedProxies }, diagnostics, issuesByObject };
+  return {
+    albName,
+    config: { listeners, backendGroups: groups, trustedProxies },
+    diagnostics,
+    issuesByObject,
+    ruleSources,
+  };
 }
 
 function selectAlb(
