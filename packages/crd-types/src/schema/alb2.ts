@@ -319,6 +319,18 @@ export const alb2Defs: Record<string, JsonSchema> = {
       reason: { type: 'string', description: 'Why, when not Running.' },
       probeTime: { type: 'integer', format: 'int64', description: 'Unix time of the last update.' },
       probeTimeStr: { type: 'string', format: 'date-time', description: 'The same as RFC 3339.' },
+      observedGeneration: {
+        type: 'integer',
+        format: 'int64',
+        description: 'Our extension: the `metadata.generation` the operator last acted on.',
+      },
+      conditions: {
+        type: 'array',
+        description: 'Our extension (operator): `Ready`, `Progressing`, `Degraded` (invalid spec, failed rollout).',
+        items: ref('Condition'),
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['type'],
+      },
       detail: {
         type: 'object',
         description: 'Per-writer details.',
@@ -329,7 +341,7 @@ export const alb2Defs: Record<string, JsonSchema> = {
             description: 'Deployment state (operator).',
             additionalProperties: false,
             properties: {
-              state: { type: 'string', description: 'Deployment state.' },
+              state: { type: 'string', description: 'Deployment state: Pending, Progressing, Running or Error.' },
               reason: { type: 'string', description: 'Why.' },
               probeTimeStr: { type: 'string', format: 'date-time', description: 'When.' },
             },
