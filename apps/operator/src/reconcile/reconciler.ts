@@ -1,25 +1,25 @@
 // One ALB2 to what it should be: resolve and validate it, render its children, apply what differs (server-side
 // apply as `alb-operator`), delete children it no longer needs, then write its status. I/O lives here; every
 // decision is made by the pure modules it calls.
-import { annotations as albAnnotations, formatIssue, labels as albLabels, type Alb2 } from '@alb/crd-types';
+import { annotations as albAnnotations, labels as albLabels, type Alb2 } from '@alb/crd-types';
 import type { Logger } from 'pino';
-import { resolveAlb, type ResolvedAlb } from '../config/resolve-alb.ts';
-import { KubeApiError, operatorCodes, type OperatorCode } from '../errors.ts';
+import type { ResolvedAlb } from '../config/resolve-alb.ts';
+import { KubeApiError, operatorCodes } from '../errors.ts';
 import type { KubeApi } from '../kube/kube-api.ts';
 import { objectKey, type KubeObject } from '../kube/kube-object.ts';
 import type { ObjectCache } from '../kube/object-cache.ts';
 import { objectPath, resources, type ResourceKind } from '../kube/resources.ts';
 import type { OperatorMetrics } from '../ops/operator-metrics.ts';
-import { renderAlbMetadata } from '../render/alb-metadata.ts';
+import type { AlbMetadata } from '../render/alb-metadata.ts';
 import { imageVersion } from '../render/image-version.ts';
 import { ownerKey } from '../render/operator-labels.ts';
-import { renderChildren } from '../render/render-children.ts';
-import { childNames, cleanupFinalizer, type RenderContext } from '../render/render-context.ts';
+import { childNames, cleanupFinalizer } from '../render/render-context.ts';
 import { loadBalancerAddresses, nodeAddresses, type NodeView } from '../status/addresses.ts';
 import { computeStatus, conditionTypes, statusUpToDate, type Problem } from '../status/alb-status.ts';
 import { albMetadataUpToDate } from '../sync/alb-metadata-sync.ts';
-import { upToDate, withAppliedHash } from '../sync/up-to-date.ts';
+import { upToDate } from '../sync/up-to-date.ts';
 import { deploymentView, loadBalancerIngress, nodeView, podView } from './observed-views.ts';
+import { planAlb } from './plan-alb.ts';
 import { RecentWrites } from './recent-writes.ts';
 
 /** The kinds of children, each with the cache that holds the operator's own objects of that kind. */
@@ -80,28 +80,20 @@ export class Reconciler {
       await this.finalize(alb, key, signal);
       return;
     }
-    const resolution = resolveAlb(alb, { image: this.o.image, version: this.o.version, domain: this.o.domain });
-    if (!resolution.ok) {
-      const errors = resolution.issues.filter((i) => i.severity === 'error');
-      const code = (
-        errors.find((i) => i.code === operatorCodes.invalidName) !== undefined
-          ? operatorCodes.invalidName
-          : operatorCodes.invalidSpec
-      ) as OperatorCode;
+    const plan = planAlb(alb, this.frontendsOf(name, namespace), {
+      image: this.o.image,
+      version: this.o.version,
+      domain: this.o.domain,
+    });
+    if (!plan.ok) {
       this.o.metrics.reconciles.invalid++;
-      await this.writeStatus(alb, null, { code, message: errors.map(formatIssue).join('; ') }, null, signal);
+      await this.writeStatus(alb, null, plan.problem, null, signal);
       return;
     }
-    const resolved = resolution.alb;
-    const ctx: RenderContext = {
-      domain: this.o.domain,
-      version: imageVersion(resolved.image),
-      frontends: this.frontendsOf(resolved),
-    };
-
+    const resolved = plan.alb;
     // The finalizer first: a cluster-scoped child must never exist without it.
-    await this.applyAlbMetadata(alb, resolved, signal);
-    const desired = renderChildren(resolved, ctx).map(withAppliedHash);
+    await this.applyAlbMetadata(alb, resolved, plan.metadata, signal);
+    const desired = plan.children;
     let applyProblem: Problem | null = null;
     for (const child of desired) {
       const problem = await this.applyChild(child, key, signal);
@@ -125,11 +117,11 @@ export class Reconciler {
     throw new Error(`no cache for ${kind}`);
   }
 
-  private frontendsOf(alb: ResolvedAlb): Array<{ port: number; protocol: string }> {
+  private frontendsOf(name: string, namespace: string): Array<{ port: number; protocol: string }> {
     const label = albLabels(this.o.domain).name;
     return this.o.caches.frontends
-      .list(alb.namespace)
-      .filter((f) => f.metadata.labels?.[label] === alb.name)
+      .list(namespace)
+      .filter((f) => f.metadata.labels?.[label] === name)
       .flatMap((f) => {
         const spec = (f.spec ?? {}) as { port?: unknown; protocol?: unknown };
         return typeof spec.port === 'number'
@@ -138,8 +130,12 @@ export class Reconciler {
       });
   }
 
-  private async applyAlbMetadata(alb: KubeObject, resolved: ResolvedAlb, signal: AbortSignal): Promise<void> {
-    const metadata = renderAlbMetadata(resolved, this.o.domain);
+  private async applyAlbMetadata(
+    alb: KubeObject,
+    resolved: ResolvedAlb,
+    metadata: AlbMetadata,
+    signal: AbortSignal,
+  ): Promise<void> {
     if (albMetadataUpToDate(metadata, alb, this.o.fieldManager)) return;
     const path = objectPath('ALB2', resolved.name, resolved.namespace);
     const body: KubeObject = {

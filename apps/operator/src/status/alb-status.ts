@@ -2,7 +2,7 @@
 // else changed, so an unchanged ALB gets the identical status (and no write).
 import { isDeepStrictEqual } from 'node:util';
 import type { Alb2Status, Condition } from '@alb/crd-types';
-import type { OperatorCode } from '../errors.ts';
+import { operatorCodes, type OperatorCode } from '../errors.ts';
 import type { Addresses } from './addresses.ts';
 
 export type DeploymentView = {
@@ -94,7 +94,7 @@ export function computeStatus(input: StatusInput): OwnedStatus {
       : deployState(input.deployment);
     if (deploy.state === 'Error') {
       state = 'Warning';
-      reason = deploy.reason;
+      reason = input.applyProblem ? deploy.reason : `${deploy.reason} [${operatorCodes.rolloutFailed}]`;
       degraded = { reason: input.applyProblem ? reasonOf(input.applyProblem.code) : 'RolloutFailed', message: reason };
     } else if (deploy.state !== 'Running') {
       state = deploy.state;
