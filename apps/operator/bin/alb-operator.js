@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Launcher for the bundled operator: runs dist/main.js on Node >= 22.19 (this one, or the project's pinned Node 24
-// from node_modules when this shell's is older).
+// from node_modules when this shell's is older) with the V8 setting the operator is measured with.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,9 @@ if (major < 22 || (major === 22 && minor < 19)) {
     process.exit(2);
   }
 }
-const args = [main, ...process.argv.slice(2)];
+// A small young generation: reconciles make short-lived garbage, and V8 keeps the pages of a big one resident
+// (measured with 100 ALB2s: 165 MB instead of 250 MB, for the same work).
+const args = ['--max-semi-space-size=4', main, ...process.argv.slice(2)];
 if (typeof process.execve === 'function') {
   process.execve(node, [node, ...args], process.env);
 } else {

@@ -16,6 +16,11 @@ export type WriteListener = (method: string, path: string, status: number) => vo
 export class KubeApi {
   readonly config: KubeConfig;
   private readonly onWrite: WriteListener;
+  /**
+   * One connection pool for every request. client-node builds a new undici Agent (so a new TLS connection) each
+   * time it authenticates a request; kept per request, that is a handshake per call and sockets piling up.
+   */
+  private dispatcher: unknown = null;
 
   constructor(config: KubeConfig, onWrite: WriteListener = () => {}) {
     this.config = config;
@@ -41,7 +46,9 @@ export class KubeApi {
     const cluster = this.config.getCurrentCluster();
     if (cluster === null) throw new KubeApiError(0, method, path, 'the kubeconfig has no current cluster');
     const ctx = new RequestContext(cluster.server + path, method as HttpMethod);
+    // Per request: the credentials may change (an in-cluster token is re-read when it rotates).
     await this.config.applySecurityAuthentication(ctx);
+    this.dispatcher ??= ctx.getDispatcher();
     const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = contentType;
     let response;
@@ -50,7 +57,7 @@ export class KubeApi {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        dispatcher: ctx.getDispatcher() as never,
+        dispatcher: this.dispatcher as never,
         signal: signal ?? AbortSignal.timeout(30_000),
       });
     } catch (error) {
