@@ -12,8 +12,8 @@ const alb = (config: object = {}, metadata: object = {}) => ({
 
 t.test('defaults are ALB operator defaults', async (t) => {
   const r = resolveAlb(alb(), ctx);
-  if (!r.ok) return t.fail(JSON.stringify(r.issues));
-  t.match(r.alb, {
+  t.ok(r.ok, JSON.stringify(r.ok ? [] : r.issues));
+  t.match(r.ok && r.alb, {
     networkMode: 'host',
     replicas: 3,
     enableIngress: true,

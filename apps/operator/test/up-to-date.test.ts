@@ -45,18 +45,12 @@ t.test('the stored object with defaults and canonical quantities is up to date',
 
 t.test('absent, or another hash (we stopped setting a field), or a changed field of ours: apply', async (t) => {
   t.notOk(upToDate(desired, undefined));
+  const spec = desired.spec as { template: { spec: { nodeSelector?: object; containers: unknown[] } } };
+  const { nodeSelector: _dropped, ...podSpec } = spec.template.spec;
   const withoutSelector = withAppliedHash({
     ...desired,
     metadata: { ...desired.metadata, annotations: {} },
-    spec: {
-      ...(desired.spec as object),
-      template: {
-        spec: {
-          containers: (desired.spec as never as { template: { spec: { containers: unknown } } }).template.spec
-            .containers,
-        },
-      },
-    },
+    spec: { ...spec, template: { spec: podSpec } },
   });
   t.notOk(
     upToDate(withoutSelector, stored()),
