@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { startTestEnv, kubeRequest, type TestEnv } from '@alb/kube-testenv';
 import { apply, installCrds, yaml } from '../src/cluster.ts';
 import { freePort, httpGet } from '../src/instance-process.ts';
+import { apiWrites, operatorMetrics } from '../src/operator-metrics.ts';
 
 const albs = Number(process.env.ALBS ?? 100);
 const rounds = Number(process.env.ROUNDS ?? 2);
@@ -58,18 +59,8 @@ async function items(env: TestEnv, path: string): Promise<Array<{ status?: Recor
   return (res.json as { items: Array<{ status?: Record<string, unknown> }> }).items;
 }
 
-async function metrics(port: number): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const line of (await httpGet(port, '/metrics')).body.split('\n')) {
-    const m = /^(\w+(?:\{[^}]*\})?) (\S+)$/.exec(line);
-    if (m) out[m[1]!] = Number(m[2]);
-  }
-  return out;
-}
-const writesOf = (m: Record<string, number>) =>
-  Object.entries(m)
-    .filter(([k]) => k.startsWith('alb_operator_api_writes_total'))
-    .reduce((sum, [, v]) => sum + v, 0);
+const metrics = operatorMetrics;
+const writesOf = apiWrites;
 
 /** Peak resident memory (VmHWM) of a process, in MB. */
 function peakRssMb(pid: number): number {

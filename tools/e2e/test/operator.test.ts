@@ -16,6 +16,7 @@ import { backend, serviceFor } from '../src/backends.ts';
 import { apply } from '../src/cluster.ts';
 import { freePort, httpGet } from '../src/instance-process.ts';
 import { namespaceAddress, reexecInNetworkNamespace } from '../src/network-namespace.ts';
+import { apiWrites as writes, operatorMetrics } from '../src/operator-metrics.ts';
 
 if (await reexecInNetworkNamespace(fileURLToPath(import.meta.url))) process.exit();
 
@@ -102,6 +103,19 @@ function kubectlFor(env: TestEnv) {
         }
       ).items,
     applyYaml: (text: string) => run(['apply', '-f', '-'], text),
+    /** `kubectl patch alb2` with a merge patch, or a JSON patch when `patch` is a list. */
+    patchAlb: (name: string, namespace: string, patch: object) =>
+      run([
+        'patch',
+        'alb2',
+        name,
+        '-n',
+        namespace,
+        '--type',
+        Array.isArray(patch) ? 'json' : 'merge',
+        '-p',
+        JSON.stringify(patch),
+      ]),
   };
 }
 
@@ -155,19 +169,7 @@ async function startOperator(t: Test, kubeconfig: string, name: string, extra: s
   return { name, child, opsPort, output: () => output };
 }
 
-async function metrics(op: Operator): Promise<Record<string, number>> {
-  const { body } = await httpGet(op.opsPort, '/metrics');
-  const out: Record<string, number> = {};
-  for (const line of body.split('\n')) {
-    const m = /^(\w+(?:\{[^}]*\})?) (\S+)$/.exec(line);
-    if (m) out[m[1]!] = Number(m[2]);
-  }
-  return out;
-}
-const writes = (m: Record<string, number>) =>
-  Object.entries(m)
-    .filter(([k]) => k.startsWith('alb_operator_api_writes_total'))
-    .reduce((sum, [, v]) => sum + v, 0);
+const metrics = (op: Operator) => operatorMetrics(op.opsPort);
 
 const status = (o: Obj | null) => (o?.status ?? {}) as Alb2Status;
 const condition = (o: Obj | null, type: string) => status(o).conditions?.find((c) => c.type === type);
@@ -277,17 +279,7 @@ spec: { type: nginx, config: { networkMode: host, replicas: 2, antiAffinityKey: 
     ] as const)
       t.ok(kubectl.get(kind, name, ns), `${kind} ${name}`);
 
-    kubectl.run([
-      'patch',
-      'alb2',
-      'alb-a',
-      '-n',
-      'team-a',
-      '--type',
-      'merge',
-      '-p',
-      '{"spec":{"config":{"replicas":3,"networkMode":"container"}}}',
-    ]);
+    kubectl.patchAlb('alb-a', 'team-a', { spec: { config: { replicas: 3, networkMode: 'container' } } });
     alb = await until('alb-a Running in container mode with 3 replicas', () => {
       const alb = kubectl.get('alb2', 'alb-a', 'team-a');
       const d = kubectl.get('deployment', 'alb-a', 'team-a');
@@ -311,17 +303,7 @@ spec: { type: nginx, config: { networkMode: host, replicas: 2, antiAffinityKey: 
       'the Ingress ports',
     );
 
-    kubectl.run([
-      'patch',
-      'alb2',
-      'alb-a',
-      '-n',
-      'team-a',
-      '--type',
-      'merge',
-      '-p',
-      '{"spec":{"config":{"vip":{"enableLbSvc":true}}}}',
-    ]);
+    kubectl.patchAlb('alb-a', 'team-a', { spec: { config: { vip: { enableLbSvc: true } } } });
     alb = await until('alb-a waiting for its load balancer', () => {
       const alb = kubectl.get('alb2', 'alb-a', 'team-a');
       return status(alb).reason === 'wait lb svc ready' ? alb : undefined;
@@ -387,17 +369,7 @@ spec: { type: nginx, config: { resources: { limits: { cpu: lots } } } }`);
     t.notOk(broken.metadata.finalizers?.length, 'not even our finalizer');
 
     // An existing ALB2 made invalid: Degraded, its running children untouched; fixed: back to Running.
-    kubectl.run([
-      'patch',
-      'alb2',
-      'alb-a',
-      '-n',
-      'team-a',
-      '--type',
-      'merge',
-      '-p',
-      '{"spec":{"config":{"resources":{"requests":{"memory":"1 GB"}}}}}',
-    ]);
+    kubectl.patchAlb('alb-a', 'team-a', { spec: { config: { resources: { requests: { memory: '1 GB' } } } } });
     await until('alb-a Degraded', () =>
       condition(kubectl.get('alb2', 'alb-a', 'team-a'), 'Degraded')?.status === 'True' ? true : undefined,
     );
@@ -405,17 +377,7 @@ spec: { type: nginx, config: { resources: { limits: { cpu: lots } } } }`);
     t.same({ ...during, alb2: undefined }, { ...before.a, alb2: undefined }, "alb-a's children untouched");
     t.same(snapshot('alb-demo', 'alb-system'), before.demo, 'the other ALB2 untouched');
     t.equal(kubectl.list('pods', 'team-a', 'service_name=alb2-alb-a').length, 3, 'its instances keep running');
-    kubectl.run([
-      'patch',
-      'alb2',
-      'alb-a',
-      '-n',
-      'team-a',
-      '--type',
-      'json',
-      '-p',
-      '[{"op":"remove","path":"/spec/config/resources"}]',
-    ]);
+    kubectl.patchAlb('alb-a', 'team-a', [{ op: 'remove', path: '/spec/config/resources' }]);
     await until('alb-a Running again', () => {
       const alb = kubectl.get('alb2', 'alb-a', 'team-a');
       return status(alb).state === 'Running' && condition(alb, 'Degraded')?.status === 'False' ? true : undefined;

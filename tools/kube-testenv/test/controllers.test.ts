@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { runCli } from '../src/cli.ts';
+import { processAlive as alive } from '../src/process-alive.ts';
 import {
   ensureControllerBinaries,
   errorCodes,
@@ -34,15 +35,6 @@ const list = async (env: TestEnv, path: string): Promise<Item[]> => {
   if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
   return (res.json as { items: Item[] }).items;
 };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 t.test('a control plane that runs Deployments', { timeout: 900_000 }, async (t) => {
   const env = await setupTestEnv(t, { controllers: { nodes: 2 } });
