@@ -15,10 +15,10 @@ import t, { type Test } from 'tap';
 import { backend, serviceFor } from '../src/backends.ts';
 import { apply } from '../src/cluster.ts';
 import { freePort, httpGet } from '../src/instance-process.ts';
-import { namespaceAddress, reexecInNetworkNamespace } from '../src/network-namespace.ts';
+import { namespaceAddress, runInNetworkNamespace } from '../src/network-namespace.ts';
 import { apiWrites as writes, operatorMetrics } from '../src/operator-metrics.ts';
 
-if (await reexecInNetworkNamespace(fileURLToPath(import.meta.url))) process.exit();
+await runInNetworkNamespace(fileURLToPath(import.meta.url), { controllers: true });
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const operatorMain = join(root, 'apps/operator/src/main.ts');
