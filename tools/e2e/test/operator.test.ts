@@ -302,6 +302,20 @@ spec: { type: nginx, config: { networkMode: host, replicas: 2, antiAffinityKey: 
       [80, 443],
       'the Ingress ports',
     );
+    kubectl.applyYaml(`apiVersion: crd.alauda.io/v1
+kind: Frontend
+metadata: { name: alb-a-09000, namespace: team-a, labels: { alb2.cpaas.io/name: alb-a } }
+spec: { port: 9000, protocol: tcp }`);
+    const withFrontend = await until('the Frontend port on the Service', () => {
+      const svc = kubectl.get('service', 'alb-a-lb', 'team-a');
+      const ports = (svc?.spec as { ports: Array<{ name: string; port: number }> } | undefined)?.ports ?? [];
+      return ports.some((p) => p.port === 9000) ? ports : undefined;
+    });
+    t.same(
+      withFrontend.map((p) => p.name),
+      ['tcp-80', 'tcp-443', 'tcp-9000'],
+      'a Frontend adds its port',
+    );
 
     kubectl.patchAlb('alb-a', 'team-a', { spec: { config: { vip: { enableLbSvc: true } } } });
     alb = await until('alb-a waiting for its load balancer', () => {
@@ -382,6 +396,34 @@ spec: { type: nginx, config: { resources: { limits: { cpu: lots } } } }`);
       const alb = kubectl.get('alb2', 'alb-a', 'team-a');
       return status(alb).state === 'Running' && condition(alb, 'Degraded')?.status === 'False' ? true : undefined;
     });
+  });
+
+  await t.test("a child's name taken by someone else's object: reported, that object left alone", async (t) => {
+    kubectl.applyYaml(`apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: { name: alb-c }
+spec: { controller: example.com/other }`);
+    const theirs = kubectl.get('ingressclass', 'alb-c')!;
+    kubectl.applyYaml(`apiVersion: crd.alauda.io/v2beta1
+kind: ALB2
+metadata: { name: alb-c, namespace: team-b }
+spec: { type: nginx, config: { networkMode: container, replicas: 1 } }`);
+    const alb = await until('alb-c Degraded by the taken name', () => {
+      const alb = kubectl.get('alb2', 'alb-c', 'team-b');
+      return condition(alb, 'Degraded')?.reason === 'NameTaken' ? alb : undefined;
+    });
+    t.match(condition(alb, 'Degraded')?.message, /IngressClass alb-c already exists and belongs to something else/);
+    t.match(status(alb), { state: 'Warning', detail: { deploy: { state: 'Error' } } });
+    t.ok(kubectl.get('deployment', 'alb-c', 'team-b'), 'the other children are applied');
+    t.equal(
+      kubectl.get('ingressclass', 'alb-c')!.metadata.resourceVersion,
+      theirs.metadata.resourceVersion,
+      'untouched',
+    );
+    kubectl.run(['delete', 'alb2', 'alb-c', '-n', 'team-b', '--wait=false']);
+    await until('alb-c deleted', () => (kubectl.get('alb2', 'alb-c', 'team-b') ? undefined : true));
+    t.ok(kubectl.get('ingressclass', 'alb-c'), 'and still there after the ALB2 is gone: it was never ours');
+    kubectl.run(['delete', 'ingressclass', 'alb-c']);
   });
 
   await t.test('the leader dies: the standby takes over within its lease and writes nothing', async (t) => {
