@@ -15,10 +15,8 @@ import t, { type Test } from 'tap';
 import { backend, serviceFor } from '../src/backends.ts';
 import { apply } from '../src/cluster.ts';
 import { freePort, httpGet } from '../src/instance-process.ts';
-import { namespaceAddress, runInNetworkNamespace } from '../src/network-namespace.ts';
 import { apiWrites as writes, operatorMetrics } from '../src/operator-metrics.ts';
-
-await runInNetworkNamespace(fileURLToPath(import.meta.url), { controllers: true });
+import { backendAddress } from '../src/test-netns.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const operatorMain = join(root, 'apps/operator/src/main.ts');
@@ -176,6 +174,8 @@ const condition = (o: Obj | null, type: string) => status(o).conditions?.find((c
 
 t.test('alb-operator on a control plane that runs Deployments', { timeout: 900_000 }, async (main) => {
   const t = main;
+  // Inside the test network namespace (src/in-netns.ts): the backend and the instance listen on this address.
+  const namespaceAddress = backendAddress();
   const env = await setupTestEnv(t, { controllers: { nodes: 3 } });
   const kubectl = kubectlFor(env);
 

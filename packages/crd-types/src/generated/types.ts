@@ -136,7 +136,7 @@ export interface Alb2Config {
    */
   vip?: {
     /**
-     * Create the LoadBalancer Service `<alb>-lb-<random>`; the leader keeps its ports = the Frontends.
+     * Container mode: expose the Frontends through a LoadBalancer Service (`<alb>-lb`; Alauda: `<alb>-lb-<random>`), else a NodePort one; its ports are kept equal to the Frontends.
      */
     enableLbSvc?: boolean;
     /**
@@ -246,7 +246,7 @@ export interface Alb2Config {
       memory?: string;
     };
     /**
-     * Resources of the controller container (Alauda runs two containers).
+     * Resources of the controller container: Alauda runs two containers; here the instance is one, and `resources` apply to it.
      */
     alb?: {
       /**

@@ -116,7 +116,8 @@ export const alb2Defs: Record<string, JsonSchema> = {
           enableLbSvc: {
             type: 'boolean',
             description:
-              'Create the LoadBalancer Service `<alb>-lb-<random>`; the leader keeps its ports = the Frontends.',
+              'Container mode: expose the Frontends through a LoadBalancer Service (`<alb>-lb`; Alauda: ' +
+              '`<alb>-lb-<random>`), else a NodePort one; its ports are kept equal to the Frontends.',
           },
           lbSvcIpFamilyPolicy: {
             type: 'string',
@@ -203,7 +204,10 @@ export const alb2Defs: Record<string, JsonSchema> = {
           ...limitsRequests('proxy container'),
           alb: {
             type: 'object',
-            description: 'Resources of the controller container (Alauda runs two containers).',
+            description:
+              'Resources of the controller container: Alauda runs two containers; here the instance is one, and ' +
+              '`resources` apply to it.',
+            'x-alb-use': ['ignored'],
             additionalProperties: false,
             properties: limitsRequests('controller container'),
           },
