@@ -1,4 +1,5 @@
-// The command as installed: node_modules/.bin/alb-operator runs the bundle (the test target builds it first).
+// The command as installed: node_modules/.bin/alb-operator runs the bundle (the test target builds it first; before
+// a build it runs the source, which tools/repo-checks tests on a fresh clone).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
