@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import { createElector, type Elector } from '@alb/leader';
+import { createElector, KubeLeaseStore, type Elector } from '@alb/leader';
 import { createDataPlane, type ApplyResult, type DataPlane } from '@alb/proxy-core';
 import type { Logger } from 'pino';
 import type { InstanceOptions } from './cli-options.ts';
@@ -15,7 +15,6 @@ import { newDiagnostics, RebuildLoop, type RebuildOutcome } from './pipeline/reb
 import { translateSnapshot, withTranslated } from './ingress/translate-snapshot.ts';
 import { buildPolicy, type BuildResult } from './policy/build-policy.ts';
 import { KubeClient } from './kube/kube-client.ts';
-import { KubeLeaseStore } from './kube/kube-lease-store.ts';
 import { IngressSync } from './kube/ingress-sync.ts';
 import { KubeSource } from './kube/kube-source.ts';
 import { StatusWriter } from './kube/status-writer.ts';

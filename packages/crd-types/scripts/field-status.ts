@@ -4,7 +4,7 @@
 import type { FieldUse } from '../src/schema/json-schema.ts';
 
 /** The components of `x-alb-use` that are built; the others are planned (test/field-status.test.ts checks it). */
-export const builtComponents: readonly FieldUse[] = ['proxy-core', 'alb-instance', 'ingress-translator'];
+export const builtComponents: readonly FieldUse[] = ['proxy-core', 'alb-instance', 'ingress-translator', 'operator'];
 
 /** Components that honour fields (the other `x-alb-use` values describe fields, not components). */
 export const components: readonly FieldUse[] = [
@@ -28,7 +28,7 @@ export const notYet: Readonly<Record<string, string>> = {
   BasicAuthConfig: refused,
   ModsecurityConfig: 'a route that enables it is refused (reported, never served unprotected)',
   OtelConfig: 'reported when enabled; requests are served untraced',
-  Alb2Status: 'nothing writes it (the operator is planned)',
+  'Alb2Status.detail.alb': 'not written (no port probe)',
   'FrontendStatus.instances': 'not written (no port probe)',
   'FrontendSpec.protocol': 'only `http` is served: any other Frontend is reported and its port not opened',
   'FrontendSpec.certificate_name': noTls,
@@ -38,15 +38,14 @@ export const notYet: Readonly<Record<string, string>> = {
   'RuleSpec.domain': `${noTls} (it selects a certificate)`,
   'KeepaliveConfig.tcp': 'reported as not applied',
   'KeepaliveConfig.http.header_timeout': 'reported as not applied',
-  'Alb2Config.vip': 'no LoadBalancer Service is managed',
   'Alb2Config.enableALb': 'not read: Frontends and Rules are always served',
-  'Alb2Config.portProjects': 'not read: Frontend project labels are not rewritten per port range',
+  'Alb2Config.portProjects':
+    'the operator writes the port-info ConfigMap; Frontend project labels are not rewritten per port range',
   'Alb2Config.enableIPV6': 'not read: listeners bind to `--bind`',
   'Alb2Config.enableHTTP2': 'HTTP/2 is not served',
   'Alb2Config.enablePrometheus': 'not read: `/metrics` is always on the ops port',
   'Alb2Config.resyncPeriod': 'not read: Ingresses are translated on every change',
   'Alb2Config.backlog': 'not read: listeners use a backlog of 4096',
-  'Alb2Config.maxTermSeconds': 'not read: `--drain-timeout` sets the drain time',
 };
 
 /** The note for a field of `type` at `path` (dotted) whose own type is `named` (or null), or null. */

@@ -26,6 +26,7 @@ export const errorCodes = {
   config: 'ALB_LEADER_CONFIG',
   conflict: 'ALB_LEADER_CONFLICT',
   state: 'ALB_LEADER_STATE',
+  leaseApi: 'ALB_LEADER_LEASE_API',
 } as const;
 
 /** Invalid elector options; `field` names the option at fault. Thrown by `createElector` and `resolveTimings`. */
@@ -52,5 +53,24 @@ export class LeaseConflictError extends AlbError {
 export class LeaderStateError extends AlbError {
   constructor(message: string) {
     super(errorCodes.state, message);
+  }
+}
+
+/**
+ * `KubeLeaseStore`: the API server answered a Lease request with an unexpected status (403, 5xx, ...). `status`
+ * and the server's message are kept; the elector logs it and retries.
+ */
+export class LeaseApiError extends AlbError {
+  readonly status: number;
+
+  constructor(status: number, method: string, path: string, body: string) {
+    let message = body.slice(0, 300);
+    try {
+      message = (JSON.parse(body) as { message?: string }).message ?? message;
+    } catch {
+      // not JSON: keep the text
+    }
+    super(errorCodes.leaseApi, `${method} ${path}: ${status} ${message}`);
+    this.status = status;
   }
 }

@@ -4,7 +4,16 @@ export { decide } from './decide.ts';
 export type { DecideInput, Decision, LostReason } from './decide.ts';
 export { createElector } from './elector.ts';
 export type { Elector, ElectorOptions } from './elector.ts';
-export { AlbError, errorCodes, LeaderConfigError, LeaderStateError, LeaseConflictError } from './errors.ts';
+export {
+  AlbError,
+  errorCodes,
+  LeaderConfigError,
+  LeaderStateError,
+  LeaseApiError,
+  LeaseConflictError,
+} from './errors.ts';
+export { KubeLeaseStore } from './kube-lease-store.ts';
+export type { LeaseApi, LeaseApiResponse } from './kube-lease-store.ts';
 export { holderOf, sameRecord, toMicroTime } from './lease-record.ts';
 export type { LeaseRecord } from './lease-record.ts';
 export type { LeaseStore, StoredLease } from './lease-store.ts';

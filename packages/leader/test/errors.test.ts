@@ -1,7 +1,14 @@
 // Error codes are a contract: each is unique, follows ALB_LEADER_*, and is documented in the README.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { AlbError, errorCodes, LeaderConfigError, LeaderStateError, LeaseConflictError } from '../src/index.ts';
+import {
+  AlbError,
+  errorCodes,
+  LeaderConfigError,
+  LeaderStateError,
+  LeaseApiError,
+  LeaseConflictError,
+} from '../src/index.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const codes = Object.values(errorCodes);
@@ -17,13 +24,19 @@ t.test('every code has a README heading, and the README documents no other code'
 });
 
 t.test('errors carry their codes and are AlbErrors, also across package copies (brand check)', async (t) => {
-  const errors = [new LeaderConfigError('identity', 'x'), new LeaseConflictError(), new LeaderStateError('x')];
+  const errors = [
+    new LeaderConfigError('identity', 'x'),
+    new LeaseConflictError(),
+    new LeaderStateError('x'),
+    new LeaseApiError(403, 'GET', '/x', 'forbidden'),
+  ];
   t.same(
     errors.map((e) => [e.name, e.code]),
     [
       ['LeaderConfigError', 'ALB_LEADER_CONFIG'],
       ['LeaseConflictError', 'ALB_LEADER_CONFLICT'],
       ['LeaderStateError', 'ALB_LEADER_STATE'],
+      ['LeaseApiError', 'ALB_LEADER_LEASE_API'],
     ],
   );
   for (const e of errors) t.ok(e instanceof AlbError);

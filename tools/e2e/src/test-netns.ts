@@ -3,7 +3,7 @@
 // documentation range), backends listen there, EndpointSlices point there, and no traffic reaches or leaves this
 // machine's own interfaces. `unshare -n` as root, `unshare -rn` (user + network namespace) otherwise.
 import { spawnSync } from 'node:child_process';
-import { ensureBinaries, wantsExistingCluster } from '@alb/kube-testenv';
+import { ensureBinaries, ensureControllerBinaries, wantsExistingCluster } from '@alb/kube-testenv';
 
 /** The address test backends listen on, inside the test namespace only. */
 export const netnsAddress = '198.51.100.10';
@@ -52,8 +52,9 @@ export function chooseUnshare(uid: number, env: NodeJS.ProcessEnv = process.env)
 }
 
 /**
- * Replaces this process with `command` run inside a fresh test namespace. The API server's binaries are built
- * (or found in their cache) first, outside: building needs the Go module proxy, and the namespace has no network.
+ * Replaces this process with `command` run inside a fresh test namespace. The API server's and the controllers'
+ * binaries are built (or found in their cache) first, outside: building needs the Go module proxy, and the
+ * namespace has no network.
  */
 export async function execInTestNetns(command: string[]): Promise<never> {
   if (insideTestNetns()) return process.execve!('/bin/sh', ['/bin/sh', '-c', 'exec "$@"', 'sh', ...command]);
@@ -65,6 +66,8 @@ export async function execInTestNetns(command: string[]): Promise<never> {
   }
   const flags = chooseUnshare(process.getuid?.() ?? 0);
   await ensureBinaries();
+  // test/operator.test.ts runs a control plane with controllers.
+  await ensureControllerBinaries();
   const inner = `${setup} && exec "$@"`;
   return process.execve!(
     '/bin/sh',

@@ -1,5 +1,7 @@
-// deploy/instance/rbac.yaml is enough for an instance (it routes, writes status and translates Ingresses with only
-// those rights) and no more than needed (it cannot read Secrets, write Rules elsewhere or write Ingress specs).
+// The instance ClusterRoles of deploy/operator/instance-rbac.yaml, bound as the operator binds them (alb-instance
+// cluster-wide, alb-instance-leader in the ALB's namespace), are enough for an instance (it routes, writes status and
+// translates Ingresses with only those rights) and no more than needed (it cannot read Secrets, write Rules
+// elsewhere or write Ingress specs).
 import { readFileSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,16 +12,23 @@ import { apply, installCrds, read, yaml, type Manifest } from '../src/cluster.ts
 import { backendAddress } from '../src/test-netns.ts';
 import { eventually, freePort, httpGet, startInstance } from '../src/instance-process.ts';
 
-t.test('the instance works with exactly the rights of deploy/instance/rbac.yaml', { timeout: 300_000 }, async (t) => {
+t.test('the instance works with exactly the rights of the instance ClusterRoles', { timeout: 300_000 }, async (t) => {
   const env = await setupTestEnv(t, { users: [{ name: 'alb-instance', groups: ['alb:instances'] }] });
   await installCrds(env);
-  const manifests = yaml(readFileSync(new URL('../../../deploy/instance/rbac.yaml', import.meta.url), 'utf8'));
-  // The same roles, bound to the test user's group instead of the ServiceAccount (no token controller here).
-  const group = [{ kind: 'Group', name: 'alb:instances', apiGroup: 'rbac.authorization.k8s.io' }];
-  for (const object of manifests) {
-    if (object.kind === 'ServiceAccount') continue;
-    await apply(env, object.kind.endsWith('Binding') ? { ...object, subjects: group } : object);
-  }
+  const roles = yaml(readFileSync(new URL('../../../deploy/operator/instance-rbac.yaml', import.meta.url), 'utf8'));
+  // Bound to the test user's group as the operator binds them to an ALB's ServiceAccount (no token controller here).
+  const bindings = yaml(`apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: alb-instance-test }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: alb-instance }
+subjects: [{ kind: Group, name: 'alb:instances', apiGroup: rbac.authorization.k8s.io }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: alb-instance-leader-test, namespace: kube-system }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: alb-instance-leader }
+subjects: [{ kind: Group, name: 'alb:instances', apiGroup: rbac.authorization.k8s.io }]`);
+  await apply(env, ...roles, ...bindings);
   const token = env.userTokens['alb-instance']!;
   const kubeconfig = join(env.dir!, 'alb-instance.kubeconfig');
   writeFileSync(

@@ -11,6 +11,8 @@ export type CliState = {
   server: string;
   token?: string;
   userTokens: Record<string, string>;
+  /** With `--with controllers`: the kubectl built with them. */
+  kubectl?: string;
   dir: string | null;
   startedAt: string;
 };
@@ -53,6 +55,7 @@ export function renderExports(state: CliState): string {
     `export ALB_TESTENV_SERVER=${q(state.server)}`,
   ];
   if (state.token !== undefined) lines.push(`export ALB_TESTENV_TOKEN=${q(state.token)}`);
+  if (state.kubectl !== undefined) lines.push(`export ALB_TESTENV_KUBECTL=${q(state.kubectl)}`);
   for (const [name, token] of Object.entries(state.userTokens)) lines.push(`# user ${name}: token ${token}`);
   return `${lines.join('\n')}\n`;
 }

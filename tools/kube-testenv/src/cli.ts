@@ -7,7 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readLiveState, readState, renderExports, statePaths, writeState } from './cli-state.ts';
+import type { ControllersOptions } from './controllers.ts';
 import { ensureBinaries } from './ensure-binaries.ts';
+import { ensureControllerBinaries } from './ensure-controller-binaries.ts';
 import { errorCodes, KubeTestEnvError } from './errors.ts';
 import { wantsExistingCluster } from './existing-cluster.ts';
 import { processAlive } from './process-alive.ts';
@@ -15,9 +17,12 @@ import { startTestEnv } from './start-test-env.ts';
 import type { TestEnvUser } from './test-env.ts';
 
 const usage = `usage: npm run -s testenv -- <command>
-  build               Build (or find in the cache) kube-apiserver and etcd; print where they are.
-  up [--user NAME[:GROUP,...]]...
+  build [--with controllers]
+                      Build (or find in the cache) kube-apiserver and etcd (and the controllers); print where.
+  up [--user NAME[:GROUP,...]]... [--with controllers] [--nodes N]
                       Start etcd + kube-apiserver in the background; print shell exports (eval them).
+                      --with controllers: also kube-controller-manager, kube-scheduler and KWOK with N fake
+                      Nodes (default 3), so Deployments run; ALB_TESTENV_KUBECTL is a kubectl of that version.
   env                 Print the shell exports of the running one (exit 1 if none).
   down                Stop the running one and remove its files.
 Examples:
@@ -31,7 +36,7 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
   try {
     switch (command) {
       case 'build':
-        return await build(io, env);
+        return await build(rest, io, env);
       case 'up':
         return await up(rest, io, env);
       case 'env':
@@ -58,23 +63,55 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
   }
 }
 
-async function build(io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+async function build(args: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+  const { controllers } = parseUpArgs(args);
   const bins = await ensureBinaries({ env });
   io.out(
     `kube-apiserver ${bins.kubernetesVersion}: ${bins.kubeApiserver}\netcd ${bins.etcdVersion}: ${bins.etcd}\n` +
       `(source: ${bins.source})\n`,
   );
+  if (controllers !== undefined) {
+    const c = await ensureControllerBinaries({ env });
+    io.out(
+      `kube-controller-manager ${c.kubernetesVersion}: ${c.kubeControllerManager}\n` +
+        `kube-scheduler ${c.kubernetesVersion}: ${c.kubeScheduler}\nkubectl ${c.kubernetesVersion}: ${c.kubectl}\n` +
+        `kwok ${c.kwokVersion}: ${c.kwok}\n(source: ${c.source})\n`,
+    );
+  }
   return 0;
 }
 
-function parseUsers(args: string[]): TestEnvUser[] {
-  let values: { user?: string[] };
+/** `up` and `serve` arguments: extra users, and the opt-in controllers with their node count. */
+function parseUpArgs(args: string[]): { users: TestEnvUser[]; controllers: ControllersOptions | undefined } {
+  let values: { user?: string[]; with?: string[]; nodes?: string };
   try {
-    ({ values } = parseArgs({ args, options: { user: { type: 'string', multiple: true } }, strict: true }));
+    ({ values } = parseArgs({
+      args,
+      options: {
+        user: { type: 'string', multiple: true },
+        with: { type: 'string', multiple: true },
+        nodes: { type: 'string' },
+      },
+      strict: true,
+    }));
   } catch (err) {
     throw new KubeTestEnvError(errorCodes.cliUsage, (err as Error).message);
   }
-  return (values.user ?? []).map((spec) => {
+  for (const extra of values.with ?? [])
+    if (extra !== 'controllers')
+      throw new KubeTestEnvError(errorCodes.cliUsage, `--with takes "controllers", got "${extra}"`);
+  let controllers: ControllersOptions | undefined = values.with?.length ? {} : undefined;
+  if (values.nodes !== undefined) {
+    if (!/^\d+$/.test(values.nodes) || Number(values.nodes) < 1 || Number(values.nodes) > 100)
+      throw new KubeTestEnvError(errorCodes.cliUsage, `--nodes must be between 1 and 100, got ${values.nodes}`);
+    if (controllers === undefined) throw new KubeTestEnvError(errorCodes.cliUsage, '--nodes needs --with controllers');
+    controllers = { nodes: Number(values.nodes) };
+  }
+  return { users: parseUsers(values.user ?? []), controllers };
+}
+
+function parseUsers(specs: string[]): TestEnvUser[] {
+  return specs.map((spec) => {
     // Only the first colon separates: group names often have their own (`system:masters`).
     const colon = spec.indexOf(':');
     const name = colon < 0 ? spec : spec.slice(0, colon);
@@ -85,7 +122,7 @@ function parseUsers(args: string[]): TestEnvUser[] {
 }
 
 async function up(args: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
-  const users = parseUsers(args);
+  const { controllers } = parseUpArgs(args);
   const paths = statePaths(env);
   const running = await readLiveState(paths.state);
   if (running) {
@@ -94,12 +131,14 @@ async function up(args: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<nu
     return 0;
   }
   // Build in the foreground, where its progress shows; the background process then finds the binaries cached.
-  if (!wantsExistingCluster(env)) await ensureBinaries({ env });
+  if (!wantsExistingCluster(env)) {
+    await ensureBinaries({ env });
+    if (controllers !== undefined) await ensureControllerBinaries({ env });
+  }
 
   await mkdir(dirname(paths.log), { recursive: true });
   const log = await open(paths.log, 'w');
-  const userArgs = users.map((u) => `--user=${u.name}:${(u.groups ?? []).join(',')}`);
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', ...userArgs], {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', ...args], {
     detached: true, // its own session: it outlives this command and the terminal
     stdio: ['ignore', log.fd, log.fd],
     env,
@@ -124,7 +163,8 @@ async function up(args: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<nu
 /** The background process of `up`: runs one env until SIGTERM/SIGINT/SIGHUP. */
 async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const paths = statePaths(env);
-  const testEnv = await startTestEnv({ env, users: parseUsers(args) });
+  const { users, controllers } = parseUpArgs(args);
+  const testEnv = await startTestEnv({ env, users, ...(controllers !== undefined && { controllers }) });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -141,6 +181,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     server: testEnv.server,
     ...(testEnv.token !== undefined && { token: testEnv.token }),
     userTokens: testEnv.userTokens,
+    ...(testEnv.controllers !== null && { kubectl: testEnv.controllers.kubectl }),
     dir: testEnv.dir,
     startedAt: new Date().toISOString(),
   });

@@ -64,6 +64,7 @@ export async function useExistingCluster(env: NodeJS.ProcessEnv = process.env): 
     ports: null,
     pids: null,
     logs: null,
+    controllers: null,
     stop: async () => {},
   };
 }

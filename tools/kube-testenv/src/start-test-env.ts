@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { createFakeNodes, startControllers, type ControllersOptions } from './controllers.ts';
 import { ensureBinaries, type Binaries, type EnsureBinariesOptions } from './ensure-binaries.ts';
+import { ensureControllerBinaries, type ControllerBinaries } from './ensure-controller-binaries.ts';
 import { errorCodes, KubeTestEnvError } from './errors.ts';
 import { onProcessExit } from './exit-hook.ts';
 import { useExistingCluster, wantsExistingCluster } from './existing-cluster.ts';
@@ -35,6 +37,14 @@ export type StartTestEnvOptions = EnsureBinariesOptions & {
   /** Appended to the API server's / etcd's flags: a scalar flag given again wins over ours, a list flag adds. */
   apiserverArgs?: readonly string[];
   etcdArgs?: readonly string[];
+  /**
+   * Also run kube-controller-manager, kube-scheduler and KWOK with fake Nodes (`true` = 3 nodes): Deployments get
+   * Pods that become Running/Ready, garbage collection and EndpointSlices work, and `env.controllers.kubectl` is a
+   * kubectl of the same version. Built once into the cache like the API server (several minutes the first time).
+   */
+  controllers?: boolean | ControllersOptions;
+  /** Already resolved controller binaries (skips ensureControllerBinaries). */
+  controllerBinaries?: ControllerBinaries;
 };
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -51,6 +61,10 @@ export async function startTestEnv(opts: StartTestEnvOptions = {}): Promise<Test
   if (opts.useExistingCluster ?? wantsExistingCluster(env)) return useExistingCluster(env);
 
   const binaries = opts.binaries ?? (await ensureBinaries(opts));
+  const controllers = opts.controllers === true ? {} : opts.controllers === false ? undefined : opts.controllers;
+  // Build before anything starts, so a first build does not count against the start timeout.
+  const controllerBinaries =
+    controllers === undefined ? null : (opts.controllerBinaries ?? (await ensureControllerBinaries(opts)));
   const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'alb-kube-testenv-'));
   const watchdog = startWatchdog();
   watchdog.guardDir(dir);
@@ -115,7 +129,17 @@ export async function startTestEnv(opts: StartTestEnvOptions = {}): Promise<Test
           const started = startServerProcess(
             'kube-apiserver',
             binaries.kubeApiserver,
-            apiserverFlags({ apiserverPort, etcdClient, certDir, tokenFile, saKey, extra: opts.apiserverArgs ?? [] }),
+            apiserverFlags({
+              apiserverPort,
+              etcdClient,
+              certDir,
+              tokenFile,
+              saKey,
+              // With a controller-manager, the ServiceAccount controller creates `default` in every namespace, so
+              // the admission plugin (Pods get their service account and its token volume) can stay on.
+              serviceAccountAdmission: controllerBinaries !== null,
+              extra: opts.apiserverArgs ?? [],
+            }),
             join(run, 'kube-apiserver.log'),
           );
           processes.push(started);
@@ -140,7 +164,48 @@ export async function startTestEnv(opts: StartTestEnvOptions = {}): Promise<Test
         await writeFile(kubeconfigPath, renderKubeconfig({ server, token: adminToken, caData }), { mode: 0o600 });
 
         let stopping: Promise<void> | null = null;
-        const pids = { apiserver: apiserver.pid, etcd: etcd.pid };
+        const pids: NonNullable<TestEnv['pids']> = { apiserver: apiserver.pid, etcd: etcd.pid };
+        const logs: NonNullable<TestEnv['logs']> = { apiserver: apiserver.logFile, etcd: etcd.logFile };
+        let started: TestEnv['controllers'] = null;
+        if (controllerBinaries !== null) {
+          const secure: KubeTarget = {
+            server,
+            token: adminToken,
+            insecureSkipTlsVerify: caData === undefined,
+            ...(caData !== undefined && { caData }),
+          };
+          const running = startControllers({
+            binaries: controllerBinaries,
+            kubeconfig: kubeconfigPath,
+            dir: run,
+            saKey,
+            rootCa: join(certDir, 'apiserver.crt'),
+          });
+          for (const p of Object.values(running)) {
+            processes.push(p);
+            watchdog.guardPid(p.pid);
+          }
+          pids.controllerManager = running.controllerManager.pid;
+          pids.scheduler = running.scheduler.pid;
+          pids.kwok = running.kwok.pid;
+          logs.controllerManager = running.controllerManager.logFile;
+          logs.scheduler = running.scheduler.logFile;
+          logs.kwok = running.kwok.logFile;
+          // The ServiceAccount controller's first act: `default` in `default`. Then the fake Nodes, Ready.
+          await waitFor(running.controllerManager, deadline, async () => {
+            return (
+              (await kubeRequest(secure, { path: '/api/v1/namespaces/default/serviceaccounts/default' })).status === 200
+            );
+          });
+          const nodes = await createFakeNodes(secure, controllers?.nodes ?? 3, (what, ready) =>
+            waitFor(running.kwok, deadline, ready).catch((err: unknown) => {
+              throw err instanceof KubeTestEnvError
+                ? new KubeTestEnvError(err.code, `waiting for ${what}: ${err.message}`)
+                : err;
+            }),
+          );
+          started = { kubectl: controllerBinaries.kubectl, nodes, kwokVersion: controllerBinaries.kwokVersion };
+        }
         return {
           kind: 'local',
           kubeconfigPath,
@@ -153,7 +218,8 @@ export async function startTestEnv(opts: StartTestEnvOptions = {}): Promise<Test
           dir,
           ports: { apiserver: apiserverPort, etcdClient, etcdPeer },
           pids,
-          logs: { apiserver: apiserver.logFile, etcd: etcd.logFile },
+          logs,
+          controllers: started,
           async stopApiserver() {
             // SIGKILL: what a crash or a lost node looks like to clients (no graceful goodbye).
             await apiserver.stop(0);
@@ -216,6 +282,7 @@ function apiserverFlags(o: {
   certDir: string;
   tokenFile: string;
   saKey: string;
+  serviceAccountAdmission: boolean;
   extra: readonly string[];
 }): string[] {
   return [
@@ -231,8 +298,8 @@ function apiserverFlags(o: {
     `--service-account-key-file=${o.saKey}`,
     `--service-account-signing-key-file=${o.saKey}`,
     `--service-account-issuer=https://127.0.0.1:${o.apiserverPort}`,
-    // No controller-manager creates the `default` ServiceAccount, which this plugin would require for every Pod.
-    '--disable-admission-plugins=ServiceAccount',
+    // Without a controller-manager nothing creates the `default` ServiceAccount, which this plugin requires of Pods.
+    ...(o.serviceAccountAdmission ? [] : ['--disable-admission-plugins=ServiceAccount']),
     '--profiling=false',
     ...o.extra,
   ];

@@ -32,8 +32,14 @@ export type TestEnv = {
   /** Local only: the temp dir (etcd data, certs, logs, kubeconfig), removed by stop(). */
   dir: string | null;
   ports: { apiserver: number; etcdClient: number; etcdPeer: number } | null;
-  pids: { apiserver: number; etcd: number } | null;
-  logs: { apiserver: string; etcd: string } | null;
+  /** Local only. `controllerManager`, `scheduler` and `kwok` with `controllers`. */
+  pids: { apiserver: number; etcd: number; controllerManager?: number; scheduler?: number; kwok?: number } | null;
+  logs: { apiserver: string; etcd: string; controllerManager?: string; scheduler?: string; kwok?: string } | null;
+  /**
+   * Started with `controllers`: a kubectl of the cluster's version, the fake Nodes' names and KWOK's version; null
+   * otherwise (and for an existing cluster).
+   */
+  controllers: { kubectl: string; nodes: string[]; kwokVersion: string } | null;
   /** Stops the processes and removes the temp dir; idempotent. A no-op for an existing cluster. */
   stop(): Promise<void>;
   /** Local only: kills the API server (as a crash would); etcd and its data stay. */

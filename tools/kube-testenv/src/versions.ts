@@ -15,3 +15,12 @@ export const buildRecipe = 1;
 
 /** Name of the cache directory holding one built pair. */
 export const binariesKey = `k8s-${kubernetesVersion}-etcd-${etcdVersion}`;
+
+/** KWOK (sigs.k8s.io/kwok, its own wrapper module go/kwok): fake Nodes for the controllers' test control plane. */
+export const kwokVersion = 'v0.8.0';
+
+/** Bumped when the controllers' build recipe changes. */
+export const controllersRecipe = 1;
+
+/** Name of the cache directory holding kube-controller-manager, kube-scheduler, kubectl and kwok. */
+export const controllersKey = `controllers-k8s-${kubernetesVersion}-kwok-${kwokVersion}`;

@@ -22,6 +22,7 @@ t.test('every error code is documented, and only those', async (t) => {
     'ALB_TESTENV_KUBECONFIG',
     'ALB_TESTENV_SERVER',
     'ALB_TESTENV_TOKEN',
+    'ALB_TESTENV_KUBECTL',
   ]);
   for (const name of documented) {
     t.ok((codes as string[]).includes(name) || envVars.has(name), `${name} in the README is a code or a variable`);
@@ -30,7 +31,7 @@ t.test('every error code is documented, and only those', async (t) => {
 
 t.test('the wrapper modules pin versions.ts', async (t) => {
   t.match(kubeMod, new RegExp(`\\n\\tk8s\\.io/kubernetes ${kubernetesVersion.replaceAll('.', '\\.')}[ \\n]`));
-  t.match(kubeMod, /\ntool k8s\.io\/kubernetes\/cmd\/kube-apiserver\n/);
+  t.match(kubeMod, /\n\tk8s\.io\/kubernetes\/cmd\/kube-apiserver\n/, 'tool k8s.io/kubernetes/cmd/kube-apiserver');
   t.match(etcdMod, new RegExp(`\\n\\tgo\\.etcd\\.io/etcd/server/v3 ${etcdVersion.replaceAll('.', '\\.')}[ \\n]`));
   t.match(etcdMod, /\ntool go\.etcd\.io\/etcd\/server\/v3\n/);
   const client = /\n\tgo\.etcd\.io\/etcd\/client\/v3 (\S+)/.exec(kubeMod)?.[1];

@@ -53,6 +53,7 @@ t.test('a JSON kubeconfig: its current context', async (t) => {
     ports: null,
     pids: null,
     logs: null,
+    controllers: null,
   });
   await stop();
 });

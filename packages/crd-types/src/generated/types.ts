@@ -136,7 +136,7 @@ export interface Alb2Config {
    */
   vip?: {
     /**
-     * Create the LoadBalancer Service `<alb>-lb-<random>`; the leader keeps its ports = the Frontends.
+     * Container mode: expose the Frontends through a LoadBalancer Service (`<alb>-lb`; Alauda: `<alb>-lb-<random>`), else a NodePort one; its ports are kept equal to the Frontends.
      */
     enableLbSvc?: boolean;
     /**
@@ -246,7 +246,7 @@ export interface Alb2Config {
       memory?: string;
     };
     /**
-     * Resources of the controller container (Alauda runs two containers).
+     * Resources of the controller container: Alauda runs two containers; here the instance is one, and `resources` apply to it.
      */
     alb?: {
       /**
@@ -627,6 +627,14 @@ export interface Alb2Status {
    */
   probeTimeStr?: string;
   /**
+   * Our extension: the `metadata.generation` the operator last acted on.
+   */
+  observedGeneration?: number;
+  /**
+   * Our extension (operator): `Ready`, `Progressing`, `Degraded` (invalid spec, failed rollout).
+   */
+  conditions?: Condition[];
+  /**
    * Per-writer details.
    */
   detail?: {
@@ -635,7 +643,7 @@ export interface Alb2Status {
      */
     deploy?: {
       /**
-       * Deployment state.
+       * Deployment state: Pending, Progressing, Running or Error.
        */
       state?: string;
       /**
@@ -710,6 +718,35 @@ export interface Alb2Status {
       };
     };
   };
+}
+/**
+ * A standard Kubernetes condition (metav1.Condition).
+ */
+export interface Condition {
+  /**
+   * Condition type, e.g. `Accepted`.
+   */
+  type: string;
+  /**
+   * `True`, `False` or `Unknown`.
+   */
+  status: 'True' | 'False' | 'Unknown';
+  /**
+   * The `metadata.generation` the condition was computed from.
+   */
+  observedGeneration?: number;
+  /**
+   * When `status` last changed (RFC 3339).
+   */
+  lastTransitionTime: string;
+  /**
+   * Machine-readable reason, e.g. `Valid` or `InvalidSpec`.
+   */
+  reason: string;
+  /**
+   * Human-readable details: every problem with its field path.
+   */
+  message: string;
 }
 /**
  * One listening port of one ALB. Needs the label `alb2.<domain>/name: <alb>` and lives in the ALB namespace; by convention it is named `<alb>-<port as 5 digits>`.
@@ -906,35 +943,6 @@ export interface FrontendStatus {
    * Our extension: `Accepted` says whether the spec is valid, and if not, every problem.
    */
   conditions?: Condition[];
-}
-/**
- * A standard Kubernetes condition (metav1.Condition).
- */
-export interface Condition {
-  /**
-   * Condition type, e.g. `Accepted`.
-   */
-  type: string;
-  /**
-   * `True`, `False` or `Unknown`.
-   */
-  status: 'True' | 'False' | 'Unknown';
-  /**
-   * The `metadata.generation` the condition was computed from.
-   */
-  observedGeneration?: number;
-  /**
-   * When `status` last changed (RFC 3339).
-   */
-  lastTransitionTime: string;
-  /**
-   * Machine-readable reason, e.g. `Valid` or `InvalidSpec`.
-   */
-  reason: string;
-  /**
-   * Human-readable details: every problem with its field path.
-   */
-  message: string;
 }
 /**
  * An L7 routing rule of one Frontend. Needs the labels `alb2.<domain>/name: <alb>` and `alb2.<domain>/frontend: <frontend>` and lives in the ALB namespace.

@@ -2843,14 +2843,265 @@ validate25.errors = vErrors;
 return errors === 0;
 }
 
-const schema17 = {"type":"object","additionalProperties":false,"properties":{"state":{"type":"string","enum":["Running","Progressing","Pending","Warning"]},"reason":{"type":"string"},"probeTime":{"type":"integer","format":"int64"},"probeTimeStr":{"type":"string","format":"date-time"},"detail":{"type":"object","additionalProperties":false,"properties":{"deploy":{"type":"object","additionalProperties":false,"properties":{"state":{"type":"string"},"reason":{"type":"string"},"probeTimeStr":{"type":"string","format":"date-time"}}},"address":{"type":"object","additionalProperties":false,"properties":{"ok":{"type":"boolean"},"msg":{"type":"string"},"ipv4":{"type":"array","items":{"type":"string"}},"ipv6":{"type":"array","items":{"type":"string"}},"host":{"type":"array","items":{"type":"string"}}}},"version":{"type":"object","additionalProperties":false,"properties":{"version":{"type":"string"},"imagePatch":{"type":"string"}}},"alb":{"type":"object","additionalProperties":false,"properties":{"portstatus":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"conflict":{"type":"boolean"},"msg":{"type":"string"},"probeTimeStr":{"type":"string","format":"date-time"}}}}}}}}}};
+const schema17 = {"type":"object","additionalProperties":false,"properties":{"state":{"type":"string","enum":["Running","Progressing","Pending","Warning"]},"reason":{"type":"string"},"probeTime":{"type":"integer","format":"int64"},"probeTimeStr":{"type":"string","format":"date-time"},"observedGeneration":{"type":"integer","format":"int64"},"conditions":{"type":"array","items":{"$ref":"#/$defs/Condition"},"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["type"]},"detail":{"type":"object","additionalProperties":false,"properties":{"deploy":{"type":"object","additionalProperties":false,"properties":{"state":{"type":"string"},"reason":{"type":"string"},"probeTimeStr":{"type":"string","format":"date-time"}}},"address":{"type":"object","additionalProperties":false,"properties":{"ok":{"type":"boolean"},"msg":{"type":"string"},"ipv4":{"type":"array","items":{"type":"string"}},"ipv6":{"type":"array","items":{"type":"string"}},"host":{"type":"array","items":{"type":"string"}}}},"version":{"type":"object","additionalProperties":false,"properties":{"version":{"type":"string"},"imagePatch":{"type":"string"}}},"alb":{"type":"object","additionalProperties":false,"properties":{"portstatus":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"conflict":{"type":"boolean"},"msg":{"type":"string"},"probeTimeStr":{"type":"string","format":"date-time"}}}}}}}}}};
+const schema18 = {"type":"object","x-alb-apiserver":true,"additionalProperties":false,"required":["type","status","lastTransitionTime","reason","message"],"properties":{"type":{"type":"string","maxLength":316,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$","x-alb-format":"a CamelCase condition type such as Accepted"},"status":{"type":"string","enum":["True","False","Unknown"]},"observedGeneration":{"type":"integer","format":"int64","minimum":0},"lastTransitionTime":{"type":"string","format":"date-time"},"reason":{"type":"string","minLength":1,"maxLength":1024,"pattern":"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$","x-alb-format":"a CamelCase reason such as InvalidSpec"},"message":{"type":"string","maxLength":32768}}};
+const pattern5 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$", "u");
+const pattern6 = new RegExp("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$", "u");
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema18.required,parentSchema:schema18,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.status === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema18.required,parentSchema:schema18,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.lastTransitionTime === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lastTransitionTime"},message:"must have required property '"+"lastTransitionTime"+"'",schema:schema18.required,parentSchema:schema18,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.reason === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema18.required,parentSchema:schema18,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.message === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema18.required,parentSchema:schema18,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "type") || (key0 === "status")) || (key0 === "observedGeneration")) || (key0 === "lastTransitionTime")) || (key0 === "reason")) || (key0 === "message"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 === "string"){
+if(func2(data0) > 316){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/maxLength",keyword:"maxLength",params:{limit: 316},message:"must NOT have more than 316 characters",schema:316,parentSchema:schema18.properties.type,data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!pattern5.test(data0)){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$",parentSchema:schema18.properties.type,data:data0};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.type.type,parentSchema:schema18.properties.type,data:data0};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data1 = data.status;
+if(typeof data1 !== "string"){
+const err9 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.status.type,parentSchema:schema18.properties.status,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!(((data1 === "True") || (data1 === "False")) || (data1 === "Unknown"))){
+const err10 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema18.properties.status.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.status.enum,parentSchema:schema18.properties.status,data:data1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.observedGeneration !== undefined){
+let data2 = data.observedGeneration;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err11 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema18.properties.observedGeneration.type,parentSchema:schema18.properties.observedGeneration,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+const err12 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema18.properties.observedGeneration,data:data2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+if(data.lastTransitionTime !== undefined){
+let data3 = data.lastTransitionTime;
+if(!(typeof data3 === "string")){
+const err13 = {instancePath:instancePath+"/lastTransitionTime",schemaPath:"#/properties/lastTransitionTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.lastTransitionTime.type,parentSchema:schema18.properties.lastTransitionTime,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.reason !== undefined){
+let data4 = data.reason;
+if(typeof data4 === "string"){
+if(func2(data4) > 1024){
+const err14 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema18.properties.reason,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(func2(data4) < 1){
+const err15 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.properties.reason,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(!pattern6.test(data4)){
+const err16 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"},message:"must match pattern \""+"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"+"\"",schema:"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$",parentSchema:schema18.properties.reason,data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.reason.type,parentSchema:schema18.properties.reason,data:data4};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.message !== undefined){
+let data5 = data.message;
+if(typeof data5 === "string"){
+if(func2(data5) > 32768){
+const err18 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/maxLength",keyword:"maxLength",params:{limit: 32768},message:"must NOT have more than 32768 characters",schema:32768,parentSchema:schema18.properties.message,data:data5};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.message.type,parentSchema:schema18.properties.message,data:data5};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.type,parentSchema:schema18,data};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+validate42.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(((((key0 === "state") || (key0 === "reason")) || (key0 === "probeTime")) || (key0 === "probeTimeStr")) || (key0 === "detail"))){
+if(!(((((((key0 === "state") || (key0 === "reason")) || (key0 === "probeTime")) || (key0 === "probeTimeStr")) || (key0 === "observedGeneration")) || (key0 === "conditions")) || (key0 === "detail"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -2923,12 +3174,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.detail !== undefined){
-let data4 = data.detail;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-for(const key1 in data4){
-if(!((((key1 === "deploy") || (key1 === "address")) || (key1 === "version")) || (key1 === "alb"))){
-const err6 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema17.properties.detail,data:data4};
+if(data.observedGeneration !== undefined){
+let data4 = data.observedGeneration;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err6 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema17.properties.observedGeneration.type,parentSchema:schema17.properties.observedGeneration,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2938,12 +3187,19 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data4.deploy !== undefined){
-let data5 = data4.deploy;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-for(const key2 in data5){
-if(!(((key2 === "state") || (key2 === "reason")) || (key2 === "probeTimeStr"))){
-const err7 = {instancePath:instancePath+"/detail/deploy",schemaPath:"#/properties/detail/properties/deploy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17.properties.detail.properties.deploy,data:data5};
+if(data.conditions !== undefined){
+let data5 = data.conditions;
+if(Array.isArray(data5)){
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate42(data5[i0], {instancePath:instancePath+"/conditions/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema17.properties.conditions.type,parentSchema:schema17.properties.conditions,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2953,10 +3209,12 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data5.state !== undefined){
-let data6 = data5.state;
-if(typeof data6 !== "string"){
-const err8 = {instancePath:instancePath+"/detail/deploy/state",schemaPath:"#/properties/detail/properties/deploy/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.deploy.properties.state.type,parentSchema:schema17.properties.detail.properties.deploy.properties.state,data:data6};
+if(data.detail !== undefined){
+let data7 = data.detail;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key1 in data7){
+if(!((((key1 === "deploy") || (key1 === "address")) || (key1 === "version")) || (key1 === "alb"))){
+const err8 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema17.properties.detail,data:data7};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2966,10 +3224,12 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data5.reason !== undefined){
-let data7 = data5.reason;
-if(typeof data7 !== "string"){
-const err9 = {instancePath:instancePath+"/detail/deploy/reason",schemaPath:"#/properties/detail/properties/deploy/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.deploy.properties.reason.type,parentSchema:schema17.properties.detail.properties.deploy.properties.reason,data:data7};
+if(data7.deploy !== undefined){
+let data8 = data7.deploy;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+for(const key2 in data8){
+if(!(((key2 === "state") || (key2 === "reason")) || (key2 === "probeTimeStr"))){
+const err9 = {instancePath:instancePath+"/detail/deploy",schemaPath:"#/properties/detail/properties/deploy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17.properties.detail.properties.deploy,data:data8};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2979,10 +3239,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data5.probeTimeStr !== undefined){
-let data8 = data5.probeTimeStr;
-if(!(typeof data8 === "string")){
-const err10 = {instancePath:instancePath+"/detail/deploy/probeTimeStr",schemaPath:"#/properties/detail/properties/deploy/properties/probeTimeStr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.deploy.properties.probeTimeStr.type,parentSchema:schema17.properties.detail.properties.deploy.properties.probeTimeStr,data:data8};
+if(data8.state !== undefined){
+let data9 = data8.state;
+if(typeof data9 !== "string"){
+const err10 = {instancePath:instancePath+"/detail/deploy/state",schemaPath:"#/properties/detail/properties/deploy/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.deploy.properties.state.type,parentSchema:schema17.properties.detail.properties.deploy.properties.state,data:data9};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2992,9 +3252,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/detail/deploy",schemaPath:"#/properties/detail/properties/deploy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.properties.detail.properties.deploy.type,parentSchema:schema17.properties.detail.properties.deploy,data:data5};
+if(data8.reason !== undefined){
+let data10 = data8.reason;
+if(typeof data10 !== "string"){
+const err11 = {instancePath:instancePath+"/detail/deploy/reason",schemaPath:"#/properties/detail/properties/deploy/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.deploy.properties.reason.type,parentSchema:schema17.properties.detail.properties.deploy.properties.reason,data:data10};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3004,12 +3265,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data4.address !== undefined){
-let data9 = data4.address;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-for(const key3 in data9){
-if(!(((((key3 === "ok") || (key3 === "msg")) || (key3 === "ipv4")) || (key3 === "ipv6")) || (key3 === "host"))){
-const err12 = {instancePath:instancePath+"/detail/address",schemaPath:"#/properties/detail/properties/address/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema17.properties.detail.properties.address,data:data9};
+if(data8.probeTimeStr !== undefined){
+let data11 = data8.probeTimeStr;
+if(!(typeof data11 === "string")){
+const err12 = {instancePath:instancePath+"/detail/deploy/probeTimeStr",schemaPath:"#/properties/detail/properties/deploy/properties/probeTimeStr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.deploy.properties.probeTimeStr.type,parentSchema:schema17.properties.detail.properties.deploy.properties.probeTimeStr,data:data11};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3019,10 +3278,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data9.ok !== undefined){
-let data10 = data9.ok;
-if(typeof data10 !== "boolean"){
-const err13 = {instancePath:instancePath+"/detail/address/ok",schemaPath:"#/properties/detail/properties/address/properties/ok/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema17.properties.detail.properties.address.properties.ok.type,parentSchema:schema17.properties.detail.properties.address.properties.ok,data:data10};
+}
+else {
+const err13 = {instancePath:instancePath+"/detail/deploy",schemaPath:"#/properties/detail/properties/deploy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.properties.detail.properties.deploy.type,parentSchema:schema17.properties.detail.properties.deploy,data:data8};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3032,10 +3290,12 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data9.msg !== undefined){
-let data11 = data9.msg;
-if(typeof data11 !== "string"){
-const err14 = {instancePath:instancePath+"/detail/address/msg",schemaPath:"#/properties/detail/properties/address/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.address.properties.msg.type,parentSchema:schema17.properties.detail.properties.address.properties.msg,data:data11};
+if(data7.address !== undefined){
+let data12 = data7.address;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+for(const key3 in data12){
+if(!(((((key3 === "ok") || (key3 === "msg")) || (key3 === "ipv4")) || (key3 === "ipv6")) || (key3 === "host"))){
+const err14 = {instancePath:instancePath+"/detail/address",schemaPath:"#/properties/detail/properties/address/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema17.properties.detail.properties.address,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3045,14 +3305,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data9.ipv4 !== undefined){
-let data12 = data9.ipv4;
-if(Array.isArray(data12)){
-const len0 = data12.length;
-for(let i0=0; i0<len0; i0++){
-let data13 = data12[i0];
-if(typeof data13 !== "string"){
-const err15 = {instancePath:instancePath+"/detail/address/ipv4/" + i0,schemaPath:"#/properties/detail/properties/address/properties/ipv4/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.address.properties.ipv4.items.type,parentSchema:schema17.properties.detail.properties.address.properties.ipv4.items,data:data13};
+if(data12.ok !== undefined){
+let data13 = data12.ok;
+if(typeof data13 !== "boolean"){
+const err15 = {instancePath:instancePath+"/detail/address/ok",schemaPath:"#/properties/detail/properties/address/properties/ok/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema17.properties.detail.properties.address.properties.ok.type,parentSchema:schema17.properties.detail.properties.address.properties.ok,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3062,9 +3318,10 @@ vErrors.push(err15);
 errors++;
 }
 }
-}
-else {
-const err16 = {instancePath:instancePath+"/detail/address/ipv4",schemaPath:"#/properties/detail/properties/address/properties/ipv4/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema17.properties.detail.properties.address.properties.ipv4.type,parentSchema:schema17.properties.detail.properties.address.properties.ipv4,data:data12};
+if(data12.msg !== undefined){
+let data14 = data12.msg;
+if(typeof data14 !== "string"){
+const err16 = {instancePath:instancePath+"/detail/address/msg",schemaPath:"#/properties/detail/properties/address/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.address.properties.msg.type,parentSchema:schema17.properties.detail.properties.address.properties.msg,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3074,14 +3331,14 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data9.ipv6 !== undefined){
-let data14 = data9.ipv6;
-if(Array.isArray(data14)){
-const len1 = data14.length;
+if(data12.ipv4 !== undefined){
+let data15 = data12.ipv4;
+if(Array.isArray(data15)){
+const len1 = data15.length;
 for(let i1=0; i1<len1; i1++){
-let data15 = data14[i1];
-if(typeof data15 !== "string"){
-const err17 = {instancePath:instancePath+"/detail/address/ipv6/" + i1,schemaPath:"#/properties/detail/properties/address/properties/ipv6/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.address.properties.ipv6.items.type,parentSchema:schema17.properties.detail.properties.address.properties.ipv6.items,data:data15};
+let data16 = data15[i1];
+if(typeof data16 !== "string"){
+const err17 = {instancePath:instancePath+"/detail/address/ipv4/" + i1,schemaPath:"#/properties/detail/properties/address/properties/ipv4/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.address.properties.ipv4.items.type,parentSchema:schema17.properties.detail.properties.address.properties.ipv4.items,data:data16};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3093,7 +3350,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/detail/address/ipv6",schemaPath:"#/properties/detail/properties/address/properties/ipv6/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema17.properties.detail.properties.address.properties.ipv6.type,parentSchema:schema17.properties.detail.properties.address.properties.ipv6,data:data14};
+const err18 = {instancePath:instancePath+"/detail/address/ipv4",schemaPath:"#/properties/detail/properties/address/properties/ipv4/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema17.properties.detail.properties.address.properties.ipv4.type,parentSchema:schema17.properties.detail.properties.address.properties.ipv4,data:data15};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3103,14 +3360,14 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data9.host !== undefined){
-let data16 = data9.host;
-if(Array.isArray(data16)){
-const len2 = data16.length;
+if(data12.ipv6 !== undefined){
+let data17 = data12.ipv6;
+if(Array.isArray(data17)){
+const len2 = data17.length;
 for(let i2=0; i2<len2; i2++){
-let data17 = data16[i2];
-if(typeof data17 !== "string"){
-const err19 = {instancePath:instancePath+"/detail/address/host/" + i2,schemaPath:"#/properties/detail/properties/address/properties/host/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.address.properties.host.items.type,parentSchema:schema17.properties.detail.properties.address.properties.host.items,data:data17};
+let data18 = data17[i2];
+if(typeof data18 !== "string"){
+const err19 = {instancePath:instancePath+"/detail/address/ipv6/" + i2,schemaPath:"#/properties/detail/properties/address/properties/ipv6/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.address.properties.ipv6.items.type,parentSchema:schema17.properties.detail.properties.address.properties.ipv6.items,data:data18};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3122,7 +3379,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/detail/address/host",schemaPath:"#/properties/detail/properties/address/properties/host/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema17.properties.detail.properties.address.properties.host.type,parentSchema:schema17.properties.detail.properties.address.properties.host,data:data16};
+const err20 = {instancePath:instancePath+"/detail/address/ipv6",schemaPath:"#/properties/detail/properties/address/properties/ipv6/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema17.properties.detail.properties.address.properties.ipv6.type,parentSchema:schema17.properties.detail.properties.address.properties.ipv6,data:data17};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3132,9 +3389,14 @@ vErrors.push(err20);
 errors++;
 }
 }
-}
-else {
-const err21 = {instancePath:instancePath+"/detail/address",schemaPath:"#/properties/detail/properties/address/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.properties.detail.properties.address.type,parentSchema:schema17.properties.detail.properties.address,data:data9};
+if(data12.host !== undefined){
+let data19 = data12.host;
+if(Array.isArray(data19)){
+const len3 = data19.length;
+for(let i3=0; i3<len3; i3++){
+let data20 = data19[i3];
+if(typeof data20 !== "string"){
+const err21 = {instancePath:instancePath+"/detail/address/host/" + i3,schemaPath:"#/properties/detail/properties/address/properties/host/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.address.properties.host.items.type,parentSchema:schema17.properties.detail.properties.address.properties.host.items,data:data20};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3144,12 +3406,9 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data4.version !== undefined){
-let data18 = data4.version;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-for(const key4 in data18){
-if(!((key4 === "version") || (key4 === "imagePatch"))){
-const err22 = {instancePath:instancePath+"/detail/version",schemaPath:"#/properties/detail/properties/version/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema17.properties.detail.properties.version,data:data18};
+}
+else {
+const err22 = {instancePath:instancePath+"/detail/address/host",schemaPath:"#/properties/detail/properties/address/properties/host/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema17.properties.detail.properties.address.properties.host.type,parentSchema:schema17.properties.detail.properties.address.properties.host,data:data19};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3159,10 +3418,9 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data18.version !== undefined){
-let data19 = data18.version;
-if(typeof data19 !== "string"){
-const err23 = {instancePath:instancePath+"/detail/version/version",schemaPath:"#/properties/detail/properties/version/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.version.properties.version.type,parentSchema:schema17.properties.detail.properties.version.properties.version,data:data19};
+}
+else {
+const err23 = {instancePath:instancePath+"/detail/address",schemaPath:"#/properties/detail/properties/address/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.properties.detail.properties.address.type,parentSchema:schema17.properties.detail.properties.address,data:data12};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3172,10 +3430,12 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data18.imagePatch !== undefined){
-let data20 = data18.imagePatch;
-if(typeof data20 !== "string"){
-const err24 = {instancePath:instancePath+"/detail/version/imagePatch",schemaPath:"#/properties/detail/properties/version/properties/imagePatch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.version.properties.imagePatch.type,parentSchema:schema17.properties.detail.properties.version.properties.imagePatch,data:data20};
+if(data7.version !== undefined){
+let data21 = data7.version;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+for(const key4 in data21){
+if(!((key4 === "version") || (key4 === "imagePatch"))){
+const err24 = {instancePath:instancePath+"/detail/version",schemaPath:"#/properties/detail/properties/version/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema17.properties.detail.properties.version,data:data21};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3185,9 +3445,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/detail/version",schemaPath:"#/properties/detail/properties/version/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.properties.detail.properties.version.type,parentSchema:schema17.properties.detail.properties.version,data:data18};
+if(data21.version !== undefined){
+let data22 = data21.version;
+if(typeof data22 !== "string"){
+const err25 = {instancePath:instancePath+"/detail/version/version",schemaPath:"#/properties/detail/properties/version/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.version.properties.version.type,parentSchema:schema17.properties.detail.properties.version.properties.version,data:data22};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3197,12 +3458,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data4.alb !== undefined){
-let data21 = data4.alb;
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-for(const key5 in data21){
-if(!(key5 === "portstatus")){
-const err26 = {instancePath:instancePath+"/detail/alb",schemaPath:"#/properties/detail/properties/alb/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17.properties.detail.properties.alb,data:data21};
+if(data21.imagePatch !== undefined){
+let data23 = data21.imagePatch;
+if(typeof data23 !== "string"){
+const err26 = {instancePath:instancePath+"/detail/version/imagePatch",schemaPath:"#/properties/detail/properties/version/properties/imagePatch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.version.properties.imagePatch.type,parentSchema:schema17.properties.detail.properties.version.properties.imagePatch,data:data23};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3212,15 +3471,9 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data21.portstatus !== undefined){
-let data22 = data21.portstatus;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-for(const key6 in data22){
-let data23 = data22[key6];
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-for(const key7 in data23){
-if(!(((key7 === "conflict") || (key7 === "msg")) || (key7 === "probeTimeStr"))){
-const err27 = {instancePath:instancePath+"/detail/alb/portstatus/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/detail/properties/alb/properties/portstatus/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties,data:data23};
+}
+else {
+const err27 = {instancePath:instancePath+"/detail/version",schemaPath:"#/properties/detail/properties/version/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.properties.detail.properties.version.type,parentSchema:schema17.properties.detail.properties.version,data:data21};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3230,10 +3483,12 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data23.conflict !== undefined){
-let data24 = data23.conflict;
-if(typeof data24 !== "boolean"){
-const err28 = {instancePath:instancePath+"/detail/alb/portstatus/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/conflict",schemaPath:"#/properties/detail/properties/alb/properties/portstatus/additionalProperties/properties/conflict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties.properties.conflict.type,parentSchema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties.properties.conflict,data:data24};
+if(data7.alb !== undefined){
+let data24 = data7.alb;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+for(const key5 in data24){
+if(!(key5 === "portstatus")){
+const err28 = {instancePath:instancePath+"/detail/alb",schemaPath:"#/properties/detail/properties/alb/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17.properties.detail.properties.alb,data:data24};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3243,10 +3498,15 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data23.msg !== undefined){
-let data25 = data23.msg;
-if(typeof data25 !== "string"){
-const err29 = {instancePath:instancePath+"/detail/alb/portstatus/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/msg",schemaPath:"#/properties/detail/properties/alb/properties/portstatus/additionalProperties/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties.properties.msg.type,parentSchema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties.properties.msg,data:data25};
+if(data24.portstatus !== undefined){
+let data25 = data24.portstatus;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+for(const key6 in data25){
+let data26 = data25[key6];
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+for(const key7 in data26){
+if(!(((key7 === "conflict") || (key7 === "msg")) || (key7 === "probeTimeStr"))){
+const err29 = {instancePath:instancePath+"/detail/alb/portstatus/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/detail/properties/alb/properties/portstatus/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties,data:data26};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3256,10 +3516,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data23.probeTimeStr !== undefined){
-let data26 = data23.probeTimeStr;
-if(!(typeof data26 === "string")){
-const err30 = {instancePath:instancePath+"/detail/alb/portstatus/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/probeTimeStr",schemaPath:"#/properties/detail/properties/alb/properties/portstatus/additionalProperties/properties/probeTimeStr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties.properties.probeTimeStr.type,parentSchema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties.properties.probeTimeStr,data:data26};
+if(data26.conflict !== undefined){
+let data27 = data26.conflict;
+if(typeof data27 !== "boolean"){
+const err30 = {instancePath:instancePath+"/detail/alb/portstatus/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/conflict",schemaPath:"#/properties/detail/properties/alb/properties/portstatus/additionalProperties/properties/conflict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties.properties.conflict.type,parentSchema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties.properties.conflict,data:data27};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3269,9 +3529,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-}
-else {
-const err31 = {instancePath:instancePath+"/detail/alb/portstatus/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/detail/properties/alb/properties/portstatus/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties.type,parentSchema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties,data:data23};
+if(data26.msg !== undefined){
+let data28 = data26.msg;
+if(typeof data28 !== "string"){
+const err31 = {instancePath:instancePath+"/detail/alb/portstatus/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/msg",schemaPath:"#/properties/detail/properties/alb/properties/portstatus/additionalProperties/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties.properties.msg.type,parentSchema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties.properties.msg,data:data28};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3281,9 +3542,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-}
-else {
-const err32 = {instancePath:instancePath+"/detail/alb/portstatus",schemaPath:"#/properties/detail/properties/alb/properties/portstatus/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.properties.detail.properties.alb.properties.portstatus.type,parentSchema:schema17.properties.detail.properties.alb.properties.portstatus,data:data22};
+if(data26.probeTimeStr !== undefined){
+let data29 = data26.probeTimeStr;
+if(!(typeof data29 === "string")){
+const err32 = {instancePath:instancePath+"/detail/alb/portstatus/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/probeTimeStr",schemaPath:"#/properties/detail/properties/alb/properties/portstatus/additionalProperties/properties/probeTimeStr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties.properties.probeTimeStr.type,parentSchema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties.properties.probeTimeStr,data:data29};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3295,7 +3557,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/detail/alb",schemaPath:"#/properties/detail/properties/alb/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.properties.detail.properties.alb.type,parentSchema:schema17.properties.detail.properties.alb,data:data21};
+const err33 = {instancePath:instancePath+"/detail/alb/portstatus/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/detail/properties/alb/properties/portstatus/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties.type,parentSchema:schema17.properties.detail.properties.alb.properties.portstatus.additionalProperties,data:data26};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -3307,7 +3569,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.properties.detail.type,parentSchema:schema17.properties.detail,data:data4};
+const err34 = {instancePath:instancePath+"/detail/alb/portstatus",schemaPath:"#/properties/detail/properties/alb/properties/portstatus/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.properties.detail.properties.alb.properties.portstatus.type,parentSchema:schema17.properties.detail.properties.alb.properties.portstatus,data:data25};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -3319,12 +3581,36 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.type,parentSchema:schema17,data};
+const err35 = {instancePath:instancePath+"/detail/alb",schemaPath:"#/properties/detail/properties/alb/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.properties.detail.properties.alb.type,parentSchema:schema17.properties.detail.properties.alb,data:data24};
 if(vErrors === null){
 vErrors = [err35];
 }
 else {
 vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.properties.detail.type,parentSchema:schema17.properties.detail,data:data7};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+else {
+const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.type,parentSchema:schema17,data};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
 }
 errors++;
 }
@@ -3458,16 +3744,16 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
-export const validateFrontend = validate43;
-const schema18 = {"type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"type":"string","enum":["crd.alauda.io/v1"]},"kind":{"type":"string","enum":["Frontend"]},"metadata":{"$ref":"#/$defs/ObjectMeta"},"spec":{"$ref":"#/$defs/FrontendSpec"},"status":{"$ref":"#/$defs/FrontendStatus"}}};
-const schema19 = {"type":"object","additionalProperties":false,"required":["port","protocol"],"properties":{"port":{"type":"integer","format":"int32","minimum":1,"maximum":65535,"x-alb-apiserver":true},"protocol":{"$ref":"#/$defs/FrontendProtocol"},"serviceGroup":{"$ref":"#/$defs/ServiceGroup"},"source":{"$ref":"#/$defs/Source"},"certificate_name":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?[/_][^/\\s]+)?$","x-alb-format":"\"<namespace>/<secret>\" (or \"<namespace>_<secret>\")"},"backendProtocol":{"type":"string"},"config":{"$ref":"#/$defs/FrontendConfig"}}};
-const schema20 = {"type":"string","enum":["http","https","tcp","udp","grpc"]};
+export const validateFrontend = validate45;
+const schema19 = {"type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"type":"string","enum":["crd.alauda.io/v1"]},"kind":{"type":"string","enum":["Frontend"]},"metadata":{"$ref":"#/$defs/ObjectMeta"},"spec":{"$ref":"#/$defs/FrontendSpec"},"status":{"$ref":"#/$defs/FrontendStatus"}}};
+const schema20 = {"type":"object","additionalProperties":false,"required":["port","protocol"],"properties":{"port":{"type":"integer","format":"int32","minimum":1,"maximum":65535,"x-alb-apiserver":true},"protocol":{"$ref":"#/$defs/FrontendProtocol"},"serviceGroup":{"$ref":"#/$defs/ServiceGroup"},"source":{"$ref":"#/$defs/Source"},"certificate_name":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?[/_][^/\\s]+)?$","x-alb-format":"\"<namespace>/<secret>\" (or \"<namespace>_<secret>\")"},"backendProtocol":{"type":"string"},"config":{"$ref":"#/$defs/FrontendConfig"}}};
+const schema21 = {"type":"string","enum":["http","https","tcp","udp","grpc"]};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.type,parentSchema:schema20,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.type,parentSchema:schema21,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3477,7 +3763,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((data === "http") || (data === "https")) || (data === "tcp")) || (data === "udp")) || (data === "grpc"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema20.enum},message:"must be equal to one of the allowed values",schema:schema20.enum,parentSchema:schema20,data};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema21.enum},message:"must be equal to one of the allowed values",schema:schema21.enum,parentSchema:schema21,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3486,18 +3772,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
-const schema21 = {"type":"object","additionalProperties":false,"properties":{"session_affinity_policy":{"$ref":"#/$defs/SessionAffinityPolicy"},"session_affinity_attribute":{"type":"string"},"services":{"type":"array","items":{"$ref":"#/$defs/Service"}}}};
-const schema22 = {"type":"string","enum":["","sip-hash","cookie","header"]};
+const schema22 = {"type":"object","additionalProperties":false,"properties":{"session_affinity_policy":{"$ref":"#/$defs/SessionAffinityPolicy"},"session_affinity_attribute":{"type":"string"},"services":{"type":"array","items":{"$ref":"#/$defs/Service"}}}};
+const schema23 = {"type":"string","enum":["","sip-hash","cookie","header"]};
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.type,parentSchema:schema22,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3507,7 +3793,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((data === "") || (data === "sip-hash")) || (data === "cookie")) || (data === "header"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema22.enum},message:"must be equal to one of the allowed values",schema:schema22.enum,parentSchema:schema22,data};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema23.enum},message:"must be equal to one of the allowed values",schema:schema23.enum,parentSchema:schema23,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3516,18 +3802,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
 
-const schema23 = {"type":"object","additionalProperties":false,"required":["name","namespace","port"],"properties":{"name":{"type":"string","minLength":1},"namespace":{"type":"string","minLength":1},"port":{"type":"integer","format":"int32","minimum":1,"maximum":65535},"weight":{"type":"integer","minimum":0}}};
+const schema24 = {"type":"object","additionalProperties":false,"required":["name","namespace","port"],"properties":{"name":{"type":"string","minLength":1},"namespace":{"type":"string","minLength":1},"port":{"type":"integer","format":"int32","minimum":1,"maximum":65535},"weight":{"type":"integer","minimum":0}}};
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema23.required,parentSchema:schema23,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema24.required,parentSchema:schema24,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3537,7 +3823,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.namespace === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema23.required,parentSchema:schema23,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema24.required,parentSchema:schema24,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3547,7 +3833,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.port === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema23.required,parentSchema:schema23,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema24.required,parentSchema:schema24,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3558,7 +3844,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "name") || (key0 === "namespace")) || (key0 === "port")) || (key0 === "weight"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema23,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema24,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3572,7 +3858,7 @@ if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema23.properties.name,data:data0};
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3583,7 +3869,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.properties.name.type,parentSchema:schema23.properties.name,data:data0};
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.name.type,parentSchema:schema24.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3597,7 +3883,7 @@ if(data.namespace !== undefined){
 let data1 = data.namespace;
 if(typeof data1 === "string"){
 if(func2(data1) < 1){
-const err6 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema23.properties.namespace,data:data1};
+const err6 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3608,7 +3894,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.properties.namespace.type,parentSchema:schema23.properties.namespace,data:data1};
+const err7 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.namespace.type,parentSchema:schema24.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3621,7 +3907,7 @@ errors++;
 if(data.port !== undefined){
 let data2 = data.port;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err8 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema23.properties.port.type,parentSchema:schema23.properties.port,data:data2};
+const err8 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema24.properties.port.type,parentSchema:schema24.properties.port,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3632,7 +3918,7 @@ errors++;
 }
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 65535 || isNaN(data2)){
-const err9 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema23.properties.port,data:data2};
+const err9 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema24.properties.port,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3642,7 +3928,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data2 < 1 || isNaN(data2)){
-const err10 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema23.properties.port,data:data2};
+const err10 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema24.properties.port,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3656,7 +3942,7 @@ errors++;
 if(data.weight !== undefined){
 let data3 = data.weight;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err11 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema23.properties.weight.type,parentSchema:schema23.properties.weight,data:data3};
+const err11 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema24.properties.weight.type,parentSchema:schema24.properties.weight,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3667,7 +3953,7 @@ errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
-const err12 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema23.properties.weight,data:data3};
+const err12 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema24.properties.weight,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3680,7 +3966,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3689,18 +3975,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate51.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "session_affinity_policy") || (key0 === "session_affinity_attribute")) || (key0 === "services"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3711,15 +3997,15 @@ errors++;
 }
 }
 if(data.session_affinity_policy !== undefined){
-if(!(validate49(data.session_affinity_policy, {instancePath:instancePath+"/session_affinity_policy",parentData:data,parentDataProperty:"session_affinity_policy",rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data.session_affinity_policy, {instancePath:instancePath+"/session_affinity_policy",parentData:data,parentDataProperty:"session_affinity_policy",rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 }
 if(data.session_affinity_attribute !== undefined){
 let data1 = data.session_affinity_attribute;
 if(typeof data1 !== "string"){
-const err1 = {instancePath:instancePath+"/session_affinity_attribute",schemaPath:"#/properties/session_affinity_attribute/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.session_affinity_attribute.type,parentSchema:schema21.properties.session_affinity_attribute,data:data1};
+const err1 = {instancePath:instancePath+"/session_affinity_attribute",schemaPath:"#/properties/session_affinity_attribute/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.session_affinity_attribute.type,parentSchema:schema22.properties.session_affinity_attribute,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3734,14 +4020,14 @@ let data2 = data.services;
 if(Array.isArray(data2)){
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate51(data2[i0], {instancePath:instancePath+"/services/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+if(!(validate53(data2[i0], {instancePath:instancePath+"/services/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema21.properties.services.type,parentSchema:schema21.properties.services,data:data2};
+const err2 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.properties.services.type,parentSchema:schema22.properties.services,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3753,7 +4039,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data};
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3762,19 +4048,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
 
-const schema24 = {"type":"object","additionalProperties":false,"properties":{"type":{"type":"string"},"namespace":{"type":"string"},"name":{"type":"string"}}};
+const schema25 = {"type":"object","additionalProperties":false,"properties":{"type":{"type":"string"},"namespace":{"type":"string"},"name":{"type":"string"}}};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "type") || (key0 === "namespace")) || (key0 === "name"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema24,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema25,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3787,7 +4073,7 @@ errors++;
 if(data.type !== undefined){
 let data0 = data.type;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.type.type,parentSchema:schema24.properties.type,data:data0};
+const err1 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.properties.type.type,parentSchema:schema25.properties.type,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3800,7 +4086,7 @@ errors++;
 if(data.namespace !== undefined){
 let data1 = data.namespace;
 if(typeof data1 !== "string"){
-const err2 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.namespace.type,parentSchema:schema24.properties.namespace,data:data1};
+const err2 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.properties.namespace.type,parentSchema:schema25.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3813,7 +4099,7 @@ errors++;
 if(data.name !== undefined){
 let data2 = data.name;
 if(typeof data2 !== "string"){
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.name.type,parentSchema:schema24.properties.name,data:data2};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.properties.name.type,parentSchema:schema25.properties.name,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3825,7 +4111,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3834,20 +4120,20 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
-const schema25 = {"type":"object","additionalProperties":false,"properties":{"otel":{"$ref":"#/$defs/OtelConfig"},"modsecurity":{"$ref":"#/$defs/ModsecurityConfig"},"auth":{"$ref":"#/$defs/AuthConfig"},"timeout":{"$ref":"#/$defs/TimeoutConfig"},"redirect":{"$ref":"#/$defs/RedirectConfig"},"keepalive":{"$ref":"#/$defs/KeepaliveConfig"}}};
-const schema26 = {"type":"object","additionalProperties":false,"properties":{"code":{"type":"integer","enum":[0,301,302,303,307,308]},"url":{"type":"string"},"scheme":{"type":"string","enum":["","http","https"]},"host":{"type":"string"},"port":{"type":"integer","format":"int32","minimum":1,"maximum":65535},"prefix_match":{"type":"string"},"replace_prefix":{"type":"string"}}};
+const schema26 = {"type":"object","additionalProperties":false,"properties":{"otel":{"$ref":"#/$defs/OtelConfig"},"modsecurity":{"$ref":"#/$defs/ModsecurityConfig"},"auth":{"$ref":"#/$defs/AuthConfig"},"timeout":{"$ref":"#/$defs/TimeoutConfig"},"redirect":{"$ref":"#/$defs/RedirectConfig"},"keepalive":{"$ref":"#/$defs/KeepaliveConfig"}}};
+const schema27 = {"type":"object","additionalProperties":false,"properties":{"code":{"type":"integer","enum":[0,301,302,303,307,308]},"url":{"type":"string"},"scheme":{"type":"string","enum":["","http","https"]},"host":{"type":"string"},"port":{"type":"integer","format":"int32","minimum":1,"maximum":65535},"prefix_match":{"type":"string"},"replace_prefix":{"type":"string"}}};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((((((key0 === "code") || (key0 === "url")) || (key0 === "scheme")) || (key0 === "host")) || (key0 === "port")) || (key0 === "prefix_match")) || (key0 === "replace_prefix"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema26,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3860,7 +4146,7 @@ errors++;
 if(data.code !== undefined){
 let data0 = data.code;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err1 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema26.properties.code.type,parentSchema:schema26.properties.code,data:data0};
+const err1 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema27.properties.code.type,parentSchema:schema27.properties.code,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3870,7 +4156,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!((((((data0 === 0) || (data0 === 301)) || (data0 === 302)) || (data0 === 303)) || (data0 === 307)) || (data0 === 308))){
-const err2 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/enum",keyword:"enum",params:{allowedValues: schema26.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema26.properties.code.enum,parentSchema:schema26.properties.code,data:data0};
+const err2 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/enum",keyword:"enum",params:{allowedValues: schema27.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema27.properties.code.enum,parentSchema:schema27.properties.code,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3883,7 +4169,7 @@ errors++;
 if(data.url !== undefined){
 let data1 = data.url;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.url.type,parentSchema:schema26.properties.url,data:data1};
+const err3 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.url.type,parentSchema:schema27.properties.url,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3896,7 +4182,7 @@ errors++;
 if(data.scheme !== undefined){
 let data2 = data.scheme;
 if(typeof data2 !== "string"){
-const err4 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.scheme.type,parentSchema:schema26.properties.scheme,data:data2};
+const err4 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.scheme.type,parentSchema:schema27.properties.scheme,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3906,7 +4192,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!(((data2 === "") || (data2 === "http")) || (data2 === "https"))){
-const err5 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema26.properties.scheme.enum},message:"must be equal to one of the allowed values",schema:schema26.properties.scheme.enum,parentSchema:schema26.properties.scheme,data:data2};
+const err5 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema27.properties.scheme.enum},message:"must be equal to one of the allowed values",schema:schema27.properties.scheme.enum,parentSchema:schema27.properties.scheme,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3919,7 +4205,7 @@ errors++;
 if(data.host !== undefined){
 let data3 = data.host;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.host.type,parentSchema:schema26.properties.host,data:data3};
+const err6 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.host.type,parentSchema:schema27.properties.host,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3932,7 +4218,7 @@ errors++;
 if(data.port !== undefined){
 let data4 = data.port;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err7 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema26.properties.port.type,parentSchema:schema26.properties.port,data:data4};
+const err7 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema27.properties.port.type,parentSchema:schema27.properties.port,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3943,7 +4229,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 65535 || isNaN(data4)){
-const err8 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema26.properties.port,data:data4};
+const err8 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema27.properties.port,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3953,7 +4239,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data4 < 1 || isNaN(data4)){
-const err9 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema26.properties.port,data:data4};
+const err9 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema27.properties.port,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3967,7 +4253,7 @@ errors++;
 if(data.prefix_match !== undefined){
 let data5 = data.prefix_match;
 if(typeof data5 !== "string"){
-const err10 = {instancePath:instancePath+"/prefix_match",schemaPath:"#/properties/prefix_match/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.prefix_match.type,parentSchema:schema26.properties.prefix_match,data:data5};
+const err10 = {instancePath:instancePath+"/prefix_match",schemaPath:"#/properties/prefix_match/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.prefix_match.type,parentSchema:schema27.properties.prefix_match,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3980,7 +4266,7 @@ errors++;
 if(data.replace_prefix !== undefined){
 let data6 = data.replace_prefix;
 if(typeof data6 !== "string"){
-const err11 = {instancePath:instancePath+"/replace_prefix",schemaPath:"#/properties/replace_prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.replace_prefix.type,parentSchema:schema26.properties.replace_prefix,data:data6};
+const err11 = {instancePath:instancePath+"/replace_prefix",schemaPath:"#/properties/replace_prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.replace_prefix.type,parentSchema:schema27.properties.replace_prefix,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3992,7 +4278,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.type,parentSchema:schema26,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4001,20 +4287,20 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate61.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
 
-const schema27 = {"type":"object","additionalProperties":false,"properties":{"tcp":{"type":"object","additionalProperties":false,"properties":{"idle":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"count":{"type":"integer","minimum":0}}},"http":{"type":"object","additionalProperties":false,"properties":{"timeout":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"header_timeout":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"requests":{"type":"integer","minimum":0}}}}};
-const pattern6 = new RegExp("^([0-9]+(ms|s|m|h|d|w|M|y)?)*$", "u");
+const schema28 = {"type":"object","additionalProperties":false,"properties":{"tcp":{"type":"object","additionalProperties":false,"properties":{"idle":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"count":{"type":"integer","minimum":0}}},"http":{"type":"object","additionalProperties":false,"properties":{"timeout":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"header_timeout":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"requests":{"type":"integer","minimum":0}}}}};
+const pattern8 = new RegExp("^([0-9]+(ms|s|m|h|d|w|M|y)?)*$", "u");
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((key0 === "tcp") || (key0 === "http"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4029,7 +4315,7 @@ let data0 = data.tcp;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 for(const key1 in data0){
 if(!(((key1 === "idle") || (key1 === "interval")) || (key1 === "count"))){
-const err1 = {instancePath:instancePath+"/tcp",schemaPath:"#/properties/tcp/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema27.properties.tcp,data:data0};
+const err1 = {instancePath:instancePath+"/tcp",schemaPath:"#/properties/tcp/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema28.properties.tcp,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4042,8 +4328,8 @@ errors++;
 if(data0.idle !== undefined){
 let data1 = data0.idle;
 if(typeof data1 === "string"){
-if(!pattern6.test(data1)){
-const err2 = {instancePath:instancePath+"/tcp/idle",schemaPath:"#/properties/tcp/properties/idle/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$",parentSchema:schema27.properties.tcp.properties.idle,data:data1};
+if(!pattern8.test(data1)){
+const err2 = {instancePath:instancePath+"/tcp/idle",schemaPath:"#/properties/tcp/properties/idle/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$",parentSchema:schema28.properties.tcp.properties.idle,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4054,7 +4340,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/tcp/idle",schemaPath:"#/properties/tcp/properties/idle/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.tcp.properties.idle.type,parentSchema:schema27.properties.tcp.properties.idle,data:data1};
+const err3 = {instancePath:instancePath+"/tcp/idle",schemaPath:"#/properties/tcp/properties/idle/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.properties.tcp.properties.idle.type,parentSchema:schema28.properties.tcp.properties.idle,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4067,8 +4353,8 @@ errors++;
 if(data0.interval !== undefined){
 let data2 = data0.interval;
 if(typeof data2 === "string"){
-if(!pattern6.test(data2)){
-const err4 = {instancePath:instancePath+"/tcp/interval",schemaPath:"#/properties/tcp/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$",parentSchema:schema27.properties.tcp.properties.interval,data:data2};
+if(!pattern8.test(data2)){
+const err4 = {instancePath:instancePath+"/tcp/interval",schemaPath:"#/properties/tcp/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$",parentSchema:schema28.properties.tcp.properties.interval,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4079,7 +4365,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/tcp/interval",schemaPath:"#/properties/tcp/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.tcp.properties.interval.type,parentSchema:schema27.properties.tcp.properties.interval,data:data2};
+const err5 = {instancePath:instancePath+"/tcp/interval",schemaPath:"#/properties/tcp/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.properties.tcp.properties.interval.type,parentSchema:schema28.properties.tcp.properties.interval,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4092,7 +4378,7 @@ errors++;
 if(data0.count !== undefined){
 let data3 = data0.count;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err6 = {instancePath:instancePath+"/tcp/count",schemaPath:"#/properties/tcp/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema27.properties.tcp.properties.count.type,parentSchema:schema27.properties.tcp.properties.count,data:data3};
+const err6 = {instancePath:instancePath+"/tcp/count",schemaPath:"#/properties/tcp/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema28.properties.tcp.properties.count.type,parentSchema:schema28.properties.tcp.properties.count,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4103,7 +4389,7 @@ errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/tcp/count",schemaPath:"#/properties/tcp/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema27.properties.tcp.properties.count,data:data3};
+const err7 = {instancePath:instancePath+"/tcp/count",schemaPath:"#/properties/tcp/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema28.properties.tcp.properties.count,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4116,7 +4402,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/tcp",schemaPath:"#/properties/tcp/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.properties.tcp.type,parentSchema:schema27.properties.tcp,data:data0};
+const err8 = {instancePath:instancePath+"/tcp",schemaPath:"#/properties/tcp/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.properties.tcp.type,parentSchema:schema28.properties.tcp,data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4131,7 +4417,7 @@ let data4 = data.http;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key2 in data4){
 if(!(((key2 === "timeout") || (key2 === "header_timeout")) || (key2 === "requests"))){
-const err9 = {instancePath:instancePath+"/http",schemaPath:"#/properties/http/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema27.properties.http,data:data4};
+const err9 = {instancePath:instancePath+"/http",schemaPath:"#/properties/http/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema28.properties.http,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4144,8 +4430,8 @@ errors++;
 if(data4.timeout !== undefined){
 let data5 = data4.timeout;
 if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err10 = {instancePath:instancePath+"/http/timeout",schemaPath:"#/properties/http/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$",parentSchema:schema27.properties.http.properties.timeout,data:data5};
+if(!pattern8.test(data5)){
+const err10 = {instancePath:instancePath+"/http/timeout",schemaPath:"#/properties/http/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$",parentSchema:schema28.properties.http.properties.timeout,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4156,7 +4442,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/http/timeout",schemaPath:"#/properties/http/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.http.properties.timeout.type,parentSchema:schema27.properties.http.properties.timeout,data:data5};
+const err11 = {instancePath:instancePath+"/http/timeout",schemaPath:"#/properties/http/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.properties.http.properties.timeout.type,parentSchema:schema28.properties.http.properties.timeout,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4169,8 +4455,8 @@ errors++;
 if(data4.header_timeout !== undefined){
 let data6 = data4.header_timeout;
 if(typeof data6 === "string"){
-if(!pattern6.test(data6)){
-const err12 = {instancePath:instancePath+"/http/header_timeout",schemaPath:"#/properties/http/properties/header_timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$",parentSchema:schema27.properties.http.properties.header_timeout,data:data6};
+if(!pattern8.test(data6)){
+const err12 = {instancePath:instancePath+"/http/header_timeout",schemaPath:"#/properties/http/properties/header_timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$",parentSchema:schema28.properties.http.properties.header_timeout,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4181,7 +4467,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/http/header_timeout",schemaPath:"#/properties/http/properties/header_timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.http.properties.header_timeout.type,parentSchema:schema27.properties.http.properties.header_timeout,data:data6};
+const err13 = {instancePath:instancePath+"/http/header_timeout",schemaPath:"#/properties/http/properties/header_timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.properties.http.properties.header_timeout.type,parentSchema:schema28.properties.http.properties.header_timeout,data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4194,7 +4480,7 @@ errors++;
 if(data4.requests !== undefined){
 let data7 = data4.requests;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err14 = {instancePath:instancePath+"/http/requests",schemaPath:"#/properties/http/properties/requests/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema27.properties.http.properties.requests.type,parentSchema:schema27.properties.http.properties.requests,data:data7};
+const err14 = {instancePath:instancePath+"/http/requests",schemaPath:"#/properties/http/properties/requests/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema28.properties.http.properties.requests.type,parentSchema:schema28.properties.http.properties.requests,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4205,7 +4491,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 < 0 || isNaN(data7)){
-const err15 = {instancePath:instancePath+"/http/requests",schemaPath:"#/properties/http/properties/requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema27.properties.http.properties.requests,data:data7};
+const err15 = {instancePath:instancePath+"/http/requests",schemaPath:"#/properties/http/properties/requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema28.properties.http.properties.requests,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4218,7 +4504,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/http",schemaPath:"#/properties/http/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.properties.http.type,parentSchema:schema27.properties.http,data:data4};
+const err16 = {instancePath:instancePath+"/http",schemaPath:"#/properties/http/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.properties.http.type,parentSchema:schema28.properties.http,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4230,7 +4516,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4239,18 +4525,18 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate63.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((key0 === "otel") || (key0 === "modsecurity")) || (key0 === "auth")) || (key0 === "timeout")) || (key0 === "redirect")) || (key0 === "keepalive"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema25,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema26,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4285,20 +4571,20 @@ errors = vErrors.length;
 }
 }
 if(data.redirect !== undefined){
-if(!(validate61(data.redirect, {instancePath:instancePath+"/redirect",parentData:data,parentDataProperty:"redirect",rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate63(data.redirect, {instancePath:instancePath+"/redirect",parentData:data,parentDataProperty:"redirect",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 }
 if(data.keepalive !== undefined){
-if(!(validate63(data.keepalive, {instancePath:instancePath+"/keepalive",parentData:data,parentDataProperty:"keepalive",rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+if(!(validate65(data.keepalive, {instancePath:instancePath+"/keepalive",parentData:data,parentDataProperty:"keepalive",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.type,parentSchema:schema26,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4307,17 +4593,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.port === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema19.required,parentSchema:schema19,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema20.required,parentSchema:schema20,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4327,7 +4613,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.protocol === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "protocol"},message:"must have required property '"+"protocol"+"'",schema:schema19.required,parentSchema:schema19,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "protocol"},message:"must have required property '"+"protocol"+"'",schema:schema20.required,parentSchema:schema20,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4338,7 +4624,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((((key0 === "port") || (key0 === "protocol")) || (key0 === "serviceGroup")) || (key0 === "source")) || (key0 === "certificate_name")) || (key0 === "backendProtocol")) || (key0 === "config"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4351,7 +4637,7 @@ errors++;
 if(data.port !== undefined){
 let data0 = data.port;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema19.properties.port.type,parentSchema:schema19.properties.port,data:data0};
+const err3 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema20.properties.port.type,parentSchema:schema20.properties.port,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4362,7 +4648,7 @@ errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 65535 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema19.properties.port,data:data0};
+const err4 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema20.properties.port,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4372,7 +4658,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema19.properties.port,data:data0};
+const err5 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema20.properties.port,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4384,20 +4670,20 @@ errors++;
 }
 }
 if(data.protocol !== undefined){
-if(!(validate46(data.protocol, {instancePath:instancePath+"/protocol",parentData:data,parentDataProperty:"protocol",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-}
-if(data.serviceGroup !== undefined){
-if(!(validate48(data.serviceGroup, {instancePath:instancePath+"/serviceGroup",parentData:data,parentDataProperty:"serviceGroup",rootData}))){
+if(!(validate48(data.protocol, {instancePath:instancePath+"/protocol",parentData:data,parentDataProperty:"protocol",rootData}))){
 vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 }
+if(data.serviceGroup !== undefined){
+if(!(validate50(data.serviceGroup, {instancePath:instancePath+"/serviceGroup",parentData:data,parentDataProperty:"serviceGroup",rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+errors = vErrors.length;
+}
+}
 if(data.source !== undefined){
-if(!(validate54(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate56(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 }
@@ -4405,7 +4691,7 @@ if(data.certificate_name !== undefined){
 let data4 = data.certificate_name;
 if(typeof data4 === "string"){
 if(!pattern0.test(data4)){
-const err6 = {instancePath:instancePath+"/certificate_name",schemaPath:"#/properties/certificate_name/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?[/_][^/\\s]+)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?[/_][^/\\s]+)?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?[/_][^/\\s]+)?$",parentSchema:schema19.properties.certificate_name,data:data4};
+const err6 = {instancePath:instancePath+"/certificate_name",schemaPath:"#/properties/certificate_name/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?[/_][^/\\s]+)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?[/_][^/\\s]+)?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?[/_][^/\\s]+)?$",parentSchema:schema20.properties.certificate_name,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4416,7 +4702,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/certificate_name",schemaPath:"#/properties/certificate_name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.certificate_name.type,parentSchema:schema19.properties.certificate_name,data:data4};
+const err7 = {instancePath:instancePath+"/certificate_name",schemaPath:"#/properties/certificate_name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.certificate_name.type,parentSchema:schema20.properties.certificate_name,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4429,7 +4715,7 @@ errors++;
 if(data.backendProtocol !== undefined){
 let data5 = data.backendProtocol;
 if(typeof data5 !== "string"){
-const err8 = {instancePath:instancePath+"/backendProtocol",schemaPath:"#/properties/backendProtocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.backendProtocol.type,parentSchema:schema19.properties.backendProtocol,data:data5};
+const err8 = {instancePath:instancePath+"/backendProtocol",schemaPath:"#/properties/backendProtocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.backendProtocol.type,parentSchema:schema20.properties.backendProtocol,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4440,8 +4726,267 @@ errors++;
 }
 }
 if(data.config !== undefined){
-if(!(validate56(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate58(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate47.errors = vErrors;
+return errors === 0;
+}
+
+const schema29 = {"type":"object","additionalProperties":false,"properties":{"instances":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"conflict":{"type":"boolean"},"probeTime":{"type":"integer","format":"int64"}}}},"conditions":{"type":"array","items":{"$ref":"#/$defs/Condition"},"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["type"]}}};
+
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "instances") || (key0 === "conditions"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema29,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.instances !== undefined){
+let data0 = data.instances;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+for(const key1 in data0){
+let data1 = data0[key1];
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key2 in data1){
+if(!((key2 === "conflict") || (key2 === "probeTime"))){
+const err1 = {instancePath:instancePath+"/instances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/instances/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema29.properties.instances.additionalProperties,data:data1};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data1.conflict !== undefined){
+let data2 = data1.conflict;
+if(typeof data2 !== "boolean"){
+const err2 = {instancePath:instancePath+"/instances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/conflict",schemaPath:"#/properties/instances/additionalProperties/properties/conflict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema29.properties.instances.additionalProperties.properties.conflict.type,parentSchema:schema29.properties.instances.additionalProperties.properties.conflict,data:data2};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data1.probeTime !== undefined){
+let data3 = data1.probeTime;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err3 = {instancePath:instancePath+"/instances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/probeTime",schemaPath:"#/properties/instances/additionalProperties/properties/probeTime/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema29.properties.instances.additionalProperties.properties.probeTime.type,parentSchema:schema29.properties.instances.additionalProperties.properties.probeTime,data:data3};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/instances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/instances/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.properties.instances.additionalProperties.type,parentSchema:schema29.properties.instances.additionalProperties,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/instances",schemaPath:"#/properties/instances/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.properties.instances.type,parentSchema:schema29.properties.instances,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.conditions !== undefined){
+let data4 = data.conditions;
+if(Array.isArray(data4)){
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate42(data4[i0], {instancePath:instancePath+"/conditions/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema29.properties.conditions.type,parentSchema:schema29.properties.conditions,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.type,parentSchema:schema29,data};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate69.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.apiVersion === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema19.required,parentSchema:schema19,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.kind === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema19.required,parentSchema:schema19,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.metadata === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema19.required,parentSchema:schema19,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.spec === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema19.required,parentSchema:schema19,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec")) || (key0 === "status"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.apiVersion !== undefined){
+let data0 = data.apiVersion;
+if(typeof data0 !== "string"){
+const err5 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.apiVersion.type,parentSchema:schema19.properties.apiVersion,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!(data0 === "crd.alauda.io/v1")){
+const err6 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema19.properties.apiVersion.enum},message:"must be equal to one of the allowed values",schema:schema19.properties.apiVersion.enum,parentSchema:schema19.properties.apiVersion,data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if(typeof data1 !== "string"){
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.kind.type,parentSchema:schema19.properties.kind,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!(data1 === "Frontend")){
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema19.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema19.properties.kind.enum,parentSchema:schema19.properties.kind,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.metadata !== undefined){
+if(!(validate23(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+}
+if(data.spec !== undefined){
+if(!(validate47(data.spec, {instancePath:instancePath+"/spec",parentData:data,parentDataProperty:"spec",rootData}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+errors = vErrors.length;
+}
+}
+if(data.status !== undefined){
+if(!(validate69(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
 }
@@ -4460,524 +5005,14 @@ validate45.errors = vErrors;
 return errors === 0;
 }
 
-const schema28 = {"type":"object","additionalProperties":false,"properties":{"instances":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"conflict":{"type":"boolean"},"probeTime":{"type":"integer","format":"int64"}}}},"conditions":{"type":"array","items":{"$ref":"#/$defs/Condition"},"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["type"]}}};
-const schema29 = {"type":"object","x-alb-apiserver":true,"additionalProperties":false,"required":["type","status","lastTransitionTime","reason","message"],"properties":{"type":{"type":"string","maxLength":316,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$","x-alb-format":"a CamelCase condition type such as Accepted"},"status":{"type":"string","enum":["True","False","Unknown"]},"observedGeneration":{"type":"integer","format":"int64","minimum":0},"lastTransitionTime":{"type":"string","format":"date-time"},"reason":{"type":"string","minLength":1,"maxLength":1024,"pattern":"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$","x-alb-format":"a CamelCase reason such as InvalidSpec"},"message":{"type":"string","maxLength":32768}}};
-const pattern10 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$", "u");
-const pattern11 = new RegExp("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$", "u");
-
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema29.required,parentSchema:schema29,data};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.status === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema29.required,parentSchema:schema29,data};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.lastTransitionTime === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lastTransitionTime"},message:"must have required property '"+"lastTransitionTime"+"'",schema:schema29.required,parentSchema:schema29,data};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.reason === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema29.required,parentSchema:schema29,data};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.message === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema29.required,parentSchema:schema29,data};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-for(const key0 in data){
-if(!((((((key0 === "type") || (key0 === "status")) || (key0 === "observedGeneration")) || (key0 === "lastTransitionTime")) || (key0 === "reason")) || (key0 === "message"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema29,data};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 === "string"){
-if(func2(data0) > 316){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/maxLength",keyword:"maxLength",params:{limit: 316},message:"must NOT have more than 316 characters",schema:316,parentSchema:schema29.properties.type,data:data0};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(!pattern10.test(data0)){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$",parentSchema:schema29.properties.type,data:data0};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.type.type,parentSchema:schema29.properties.type,data:data0};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.status !== undefined){
-let data1 = data.status;
-if(typeof data1 !== "string"){
-const err9 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.status.type,parentSchema:schema29.properties.status,data:data1};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!(((data1 === "True") || (data1 === "False")) || (data1 === "Unknown"))){
-const err10 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema29.properties.status.enum},message:"must be equal to one of the allowed values",schema:schema29.properties.status.enum,parentSchema:schema29.properties.status,data:data1};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.observedGeneration !== undefined){
-let data2 = data.observedGeneration;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err11 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema29.properties.observedGeneration.type,parentSchema:schema29.properties.observedGeneration,data:data2};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-const err12 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema29.properties.observedGeneration,data:data2};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-if(data.lastTransitionTime !== undefined){
-let data3 = data.lastTransitionTime;
-if(!(typeof data3 === "string")){
-const err13 = {instancePath:instancePath+"/lastTransitionTime",schemaPath:"#/properties/lastTransitionTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.lastTransitionTime.type,parentSchema:schema29.properties.lastTransitionTime,data:data3};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.reason !== undefined){
-let data4 = data.reason;
-if(typeof data4 === "string"){
-if(func2(data4) > 1024){
-const err14 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema29.properties.reason,data:data4};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(func2(data4) < 1){
-const err15 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema29.properties.reason,data:data4};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(!pattern11.test(data4)){
-const err16 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"},message:"must match pattern \""+"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"+"\"",schema:"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$",parentSchema:schema29.properties.reason,data:data4};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-else {
-const err17 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.reason.type,parentSchema:schema29.properties.reason,data:data4};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data.message !== undefined){
-let data5 = data.message;
-if(typeof data5 === "string"){
-if(func2(data5) > 32768){
-const err18 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/maxLength",keyword:"maxLength",params:{limit: 32768},message:"must NOT have more than 32768 characters",schema:32768,parentSchema:schema29.properties.message,data:data5};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.message.type,parentSchema:schema29.properties.message,data:data5};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-}
-else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.type,parentSchema:schema29,data};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-validate68.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!((key0 === "instances") || (key0 === "conditions"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.instances !== undefined){
-let data0 = data.instances;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-for(const key1 in data0){
-let data1 = data0[key1];
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-for(const key2 in data1){
-if(!((key2 === "conflict") || (key2 === "probeTime"))){
-const err1 = {instancePath:instancePath+"/instances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/instances/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema28.properties.instances.additionalProperties,data:data1};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data1.conflict !== undefined){
-let data2 = data1.conflict;
-if(typeof data2 !== "boolean"){
-const err2 = {instancePath:instancePath+"/instances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/conflict",schemaPath:"#/properties/instances/additionalProperties/properties/conflict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.properties.instances.additionalProperties.properties.conflict.type,parentSchema:schema28.properties.instances.additionalProperties.properties.conflict,data:data2};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data1.probeTime !== undefined){
-let data3 = data1.probeTime;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err3 = {instancePath:instancePath+"/instances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/probeTime",schemaPath:"#/properties/instances/additionalProperties/properties/probeTime/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema28.properties.instances.additionalProperties.properties.probeTime.type,parentSchema:schema28.properties.instances.additionalProperties.properties.probeTime,data:data3};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/instances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/instances/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.properties.instances.additionalProperties.type,parentSchema:schema28.properties.instances.additionalProperties,data:data1};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/instances",schemaPath:"#/properties/instances/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.properties.instances.type,parentSchema:schema28.properties.instances,data:data0};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.conditions !== undefined){
-let data4 = data.conditions;
-if(Array.isArray(data4)){
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate68(data4[i0], {instancePath:instancePath+"/conditions/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema28.properties.conditions.type,parentSchema:schema28.properties.conditions,data:data4};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-}
-else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-validate67.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema18.required,parentSchema:schema18,data};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema18.required,parentSchema:schema18,data};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema18.required,parentSchema:schema18,data};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema18.required,parentSchema:schema18,data};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec")) || (key0 === "status"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.apiVersion !== undefined){
-let data0 = data.apiVersion;
-if(typeof data0 !== "string"){
-const err5 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.apiVersion.type,parentSchema:schema18.properties.apiVersion,data:data0};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!(data0 === "crd.alauda.io/v1")){
-const err6 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema18.properties.apiVersion.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.apiVersion.enum,parentSchema:schema18.properties.apiVersion,data:data0};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.kind !== undefined){
-let data1 = data.kind;
-if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.kind.type,parentSchema:schema18.properties.kind,data:data1};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(!(data1 === "Frontend")){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema18.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.kind.enum,parentSchema:schema18.properties.kind,data:data1};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.metadata !== undefined){
-if(!(validate23(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-}
-if(data.spec !== undefined){
-if(!(validate45(data.spec, {instancePath:instancePath+"/spec",parentData:data,parentDataProperty:"spec",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
-}
-}
-if(data.status !== undefined){
-if(!(validate67(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.type,parentSchema:schema18,data};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-validate43.errors = vErrors;
-return errors === 0;
-}
-
-export const validateRule = validate71;
+export const validateRule = validate72;
 const schema30 = {"type":"object","additionalProperties":false,"required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"type":"string","enum":["crd.alauda.io/v1"]},"kind":{"type":"string","enum":["Rule"]},"metadata":{"$ref":"#/$defs/ObjectMeta"},"spec":{"$ref":"#/$defs/RuleSpec"},"status":{"$ref":"#/$defs/RuleStatus"}}};
 const schema31 = {"type":"object","additionalProperties":false,"required":["dslx"],"properties":{"priority":{"type":"integer"},"dslx":{"type":"array","items":{"$ref":"#/$defs/DslxTerm"}},"dsl":{"type":"string"},"serviceGroup":{"$ref":"#/$defs/ServiceGroup"},"certificate_name":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?[/_][^/\\s]+)?$","x-alb-format":"\"<namespace>/<secret>\" (or \"<namespace>_<secret>\")"},"domain":{"type":"string"},"config":{"$ref":"#/$defs/RuleConfig"},"description":{"type":"string"},"type":{"type":"string"},"url":{"type":"string"},"rewrite_base":{"type":"string"},"rewrite_target":{"type":"string"},"enableCORS":{"type":"boolean"},"corsAllowHeaders":{"type":"string"},"corsAllowOrigin":{"type":"string"},"backendProtocol":{"type":"string"},"vhost":{"type":"string"},"redirectURL":{"type":"string"},"redirectCode":{"type":"integer","enum":[0,301,302,303,307,308]},"source":{"$ref":"#/$defs/Source"}}};
 const func9 = Object.prototype.hasOwnProperty;
 const schema32 = {"type":"object","additionalProperties":false,"required":["type","values"],"properties":{"type":{"$ref":"#/$defs/MatchType"},"key":{"type":"string"},"values":{"type":"array","items":{"type":"array","items":{"type":"string"}}}}};
 const schema33 = {"type":"string","enum":["HOST","URL","METHOD","PARAM","HEADER","COOKIE","SRC_IP"]};
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -5000,12 +5035,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5042,8 +5077,8 @@ errors++;
 }
 }
 if(data.type !== undefined){
-if(!(validate75(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate76(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 }
@@ -5116,13 +5151,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate74.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
 
 const schema34 = {"type":"object","additionalProperties":false,"properties":{"otel":{"$ref":"#/$defs/OtelConfig"},"modsecurity":{"$ref":"#/$defs/ModsecurityConfig"},"auth":{"$ref":"#/$defs/AuthConfig"},"timeout":{"$ref":"#/$defs/TimeoutConfig"},"redirect":{"$ref":"#/$defs/RedirectConfig"}}};
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5163,8 +5198,8 @@ errors = vErrors.length;
 }
 }
 if(data.redirect !== undefined){
-if(!(validate61(data.redirect, {instancePath:instancePath+"/redirect",parentData:data,parentDataProperty:"redirect",rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate63(data.redirect, {instancePath:instancePath+"/redirect",parentData:data,parentDataProperty:"redirect",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 }
@@ -5179,12 +5214,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5228,8 +5263,8 @@ let data1 = data.dslx;
 if(Array.isArray(data1)){
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate74(data1[i0], {instancePath:instancePath+"/dslx/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate75(data1[i0], {instancePath:instancePath+"/dslx/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 }
@@ -5259,8 +5294,8 @@ errors++;
 }
 }
 if(data.serviceGroup !== undefined){
-if(!(validate48(data.serviceGroup, {instancePath:instancePath+"/serviceGroup",parentData:data,parentDataProperty:"serviceGroup",rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+if(!(validate50(data.serviceGroup, {instancePath:instancePath+"/serviceGroup",parentData:data,parentDataProperty:"serviceGroup",rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
 }
@@ -5303,8 +5338,8 @@ errors++;
 }
 }
 if(data.config !== undefined){
-if(!(validate79(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate80(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 }
@@ -5475,8 +5510,8 @@ errors++;
 }
 }
 if(data.source !== undefined){
-if(!(validate54(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate56(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 }
@@ -5491,13 +5526,13 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate73.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
 
 const schema35 = {"type":"object","additionalProperties":false,"properties":{"conditions":{"type":"array","items":{"$ref":"#/$defs/Condition"},"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["type"]}}};
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5518,8 +5553,8 @@ let data0 = data.conditions;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate68(data0[i0], {instancePath:instancePath+"/conditions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+if(!(validate42(data0[i0], {instancePath:instancePath+"/conditions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 }
@@ -5546,12 +5581,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate88.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5660,14 +5695,14 @@ errors = vErrors.length;
 }
 }
 if(data.spec !== undefined){
-if(!(validate73(data.spec, {instancePath:instancePath+"/spec",parentData:data,parentDataProperty:"spec",rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate74(data.spec, {instancePath:instancePath+"/spec",parentData:data,parentDataProperty:"spec",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 }
 if(data.status !== undefined){
-if(!(validate88(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate89(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
@@ -5682,7 +5717,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate71.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
 

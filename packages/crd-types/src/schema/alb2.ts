@@ -116,7 +116,8 @@ export const alb2Defs: Record<string, JsonSchema> = {
           enableLbSvc: {
             type: 'boolean',
             description:
-              'Create the LoadBalancer Service `<alb>-lb-<random>`; the leader keeps its ports = the Frontends.',
+              'Container mode: expose the Frontends through a LoadBalancer Service (`<alb>-lb`; Alauda: ' +
+              '`<alb>-lb-<random>`), else a NodePort one; its ports are kept equal to the Frontends.',
           },
           lbSvcIpFamilyPolicy: {
             type: 'string',
@@ -203,7 +204,10 @@ export const alb2Defs: Record<string, JsonSchema> = {
           ...limitsRequests('proxy container'),
           alb: {
             type: 'object',
-            description: 'Resources of the controller container (Alauda runs two containers).',
+            description:
+              'Resources of the controller container: Alauda runs two containers; here the instance is one, and ' +
+              '`resources` apply to it.',
+            'x-alb-use': ['ignored'],
             additionalProperties: false,
             properties: limitsRequests('controller container'),
           },
@@ -319,6 +323,18 @@ export const alb2Defs: Record<string, JsonSchema> = {
       reason: { type: 'string', description: 'Why, when not Running.' },
       probeTime: { type: 'integer', format: 'int64', description: 'Unix time of the last update.' },
       probeTimeStr: { type: 'string', format: 'date-time', description: 'The same as RFC 3339.' },
+      observedGeneration: {
+        type: 'integer',
+        format: 'int64',
+        description: 'Our extension: the `metadata.generation` the operator last acted on.',
+      },
+      conditions: {
+        type: 'array',
+        description: 'Our extension (operator): `Ready`, `Progressing`, `Degraded` (invalid spec, failed rollout).',
+        items: ref('Condition'),
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['type'],
+      },
       detail: {
         type: 'object',
         description: 'Per-writer details.',
@@ -329,7 +345,7 @@ export const alb2Defs: Record<string, JsonSchema> = {
             description: 'Deployment state (operator).',
             additionalProperties: false,
             properties: {
-              state: { type: 'string', description: 'Deployment state.' },
+              state: { type: 'string', description: 'Deployment state: Pending, Progressing, Running or Error.' },
               reason: { type: 'string', description: 'Why.' },
               probeTimeStr: { type: 'string', format: 'date-time', description: 'When.' },
             },
