@@ -37,7 +37,7 @@ export type AppOptions = {
   now?: () => number;
   /** The bundled web page (`dist/web`), or null to serve none. */
   webDir: string | null;
-  /** Swagger UI's static files when bundled; default: those of the installed package. */
+  /** Bundled: where Swagger UI's files were copied (dist/static); from source the package serves its own. */
   swaggerUiDir?: string;
   metrics?: AdminMetrics;
   /** Largest request body in bytes (default 64 KiB). */
@@ -74,7 +74,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       plugins: [
         ((ajv: AjvLike) => {
           ajv.addVocabulary([...vendorKeywords]);
-          ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
+          ajv.addFormat('int32', {
+            type: 'number',
+            validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31,
+          });
           ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
           return ajv;
         }) as never,
@@ -114,7 +117,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => reply.type('text/plain').send('ok\n'));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     const ready = await store.ready();
-    return reply.code(ready ? 200 : 503).type('text/plain').send(ready ? 'ready\n' : 'not ready\n');
+    return reply
+      .code(ready ? 200 : 503)
+      .type('text/plain')
+      .send(ready ? 'ready\n' : 'not ready\n');
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/plain; version=0.0.4').send(metrics.render()),

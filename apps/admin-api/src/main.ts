@@ -86,8 +86,7 @@ async function main(): Promise<number> {
       domain: options.domain,
       rateLimit: options.rateLimit,
       webDir,
-      // Bundled, Swagger UI's files are copied next to the bundle; from source, the package serves its own.
-      ...(bundled && { swaggerUiDir: assetDir('swagger-ui')! }),
+      ...(bundled && { swaggerUiDir: fileURLToPath(new URL('./static', import.meta.url)) }),
       accessLog: options.accessLog,
     });
     await app.listen({ host: options.bind, port: options.port });

@@ -27,6 +27,8 @@ export class GroupAuthorizer implements Authorizer {
   }
 
   projectsOf(user: User): string[] {
-    return user.groups.filter((g) => g.startsWith(groups.projectPrefix)).map((g) => g.slice(groups.projectPrefix.length));
+    return user.groups
+      .filter((g) => g.startsWith(groups.projectPrefix))
+      .map((g) => g.slice(groups.projectPrefix.length));
   }
 }

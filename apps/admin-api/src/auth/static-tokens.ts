@@ -51,7 +51,8 @@ export function parseTokenFile(text: string): Map<string, User> {
         `line ${index + 1}: needs at least 3 columns (token, user name, user uid), found ${fields.length}`,
       );
     const [token, name, uid, groups] = fields as [string, string, string, string | undefined];
-    if (token === '' || name === '') throw new Error(`line ${index + 1}: the token and the user name must not be empty`);
+    if (token === '' || name === '')
+      throw new Error(`line ${index + 1}: the token and the user name must not be empty`);
     users.set(digest(token), {
       name,
       uid,

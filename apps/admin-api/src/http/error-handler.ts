@@ -33,7 +33,8 @@ export function sendError(
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof ApiError) return sendError(reply, error.statusCode, error.code as ErrorCode, error.message, error.details);
+    if (error instanceof ApiError)
+      return sendError(reply, error.statusCode, error.code as ErrorCode, error.message, error.details);
     if (error.validation !== undefined) {
       const context = error.validationContext ?? 'body';
       const root = (request as unknown as Record<string, unknown>)[context];
@@ -44,7 +45,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       return sendError(reply, 400, errorCodes.invalid, `${message}${more}`, { issues });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      return sendError(reply, 413, errorCodes.tooLarge, `the request body is larger than ${app.initialConfig.bodyLimit} bytes`);
+      return sendError(
+        reply,
+        413,
+        errorCodes.tooLarge,
+        `the request body is larger than ${app.initialConfig.bodyLimit} bytes`,
+      );
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       return sendError(reply, 415, errorCodes.invalid, 'send the body as application/json');
     if (error.statusCode === 400)
@@ -59,6 +65,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     return sendError(reply, 500, errorCodes.internal, 'internal error (logged)');
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, errorCodes.notFound, `no route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}; see /openapi.json`),
+    sendError(
+      reply,
+      404,
+      errorCodes.notFound,
+      `no route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}; see /openapi.json`,
+    ),
   );
 }

@@ -5,7 +5,11 @@ import type { FieldIssue } from '../errors.ts';
 
 const worded: ReadonlySet<string> = new Set(handledKeywords);
 
-export function validationIssues(errors: ReadonlyArray<AjvError & { message?: string }>, context: string, root: unknown): FieldIssue[] {
+export function validationIssues(
+  errors: ReadonlyArray<AjvError & { message?: string }>,
+  context: string,
+  root: unknown,
+): FieldIssue[] {
   const out: FieldIssue[] = [];
   const seen = new Set<string>();
   for (const error of errors) {

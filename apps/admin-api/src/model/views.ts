@@ -59,9 +59,7 @@ export function albUsage(facts: AlbFacts, project: string, frontends: readonly P
   if (ranges === null && own.length === 0) return null;
   const used = new Set(frontends.map((ft) => ft.port));
   for (const port of facts.reservedPorts) used.add(port);
-  const segments = facts.settings.portMode
-    ? facts.segments.filter((s) => segmentAdmits(s, project))
-    : [];
+  const segments = facts.settings.portMode ? facts.segments.filter((s) => segmentAdmits(s, project)) : [];
   return {
     namespace: facts.namespace,
     name: facts.name,

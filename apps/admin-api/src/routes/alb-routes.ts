@@ -97,7 +97,7 @@ export const albRoutes: FastifyPluginAsyncTypebox<{ albs: AlbAdmin }> = async (a
         tags,
         summary: "Change a segment's ports or projects",
         description:
-          'A change that leaves a Frontend outside its projects\' segments is refused: 409 ' +
+          "A change that leaves a Frontend outside its projects' segments is refused: 409 " +
           'ALB_ADMIN_SEGMENT_IN_USE naming it. The segment id becomes its new ports.',
         params: SegmentParams,
         body: SegmentBody,

@@ -74,7 +74,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ProjectRoutesOptions> = as
         tags: ftTags,
         summary: 'Open a port: a Frontend `<alb>-<port>` in the ALB namespace, labelled with the project',
         description:
-          'The port must lie in one of the project\'s segments (port-project mode) or the ALB must serve the ' +
+          "The port must lie in one of the project's segments (port-project mode) or the ALB must serve the " +
           'project, and be free: 409 ALB_ADMIN_PORT_NOT_ALLOWED / ALB_ADMIN_PORT_TAKEN otherwise. Without ' +
           '`spec.port` the lowest free port is taken. The project label is set here, never taken from the body.',
         params: ProjectParams,

@@ -42,7 +42,11 @@ export const FrontendParams = Type.Object({ project: Project, namespace: Namespa
 export const RuleParams = Type.Object({ project: Project, namespace: Namespace, name: Name, rule: Name });
 export const FrontendQuery = Type.Object({
   alb: Type.Optional(
-    Type.String({ pattern: `^${label}/${label}(?:\\.${label})*$`, maxLength: 317, description: '`<namespace>/<name>` of an ALB2.' }),
+    Type.String({
+      pattern: `^${label}/${label}(?:\\.${label})*$`,
+      maxLength: 317,
+      description: '`<namespace>/<name>` of an ALB2.',
+    }),
   ),
 });
 
@@ -62,9 +66,7 @@ export const SegmentBody = Type.Object(
 export const NewFrontendBody = Type.Object(
   {
     alb: Type.Object({ namespace: Namespace, name: Name }, { additionalProperties: false }),
-    spec: crdVariant<Omit<FrontendSpec, 'port'> & { port?: number }>('FrontendSpec', 'NewFrontendSpec', [
-      'protocol',
-    ]),
+    spec: crdVariant<Omit<FrontendSpec, 'port'> & { port?: number }>('FrontendSpec', 'NewFrontendSpec', ['protocol']),
   },
   {
     additionalProperties: false,
@@ -80,7 +82,11 @@ export const FrontendBody = Type.Object(
 export const NewRuleBody = Type.Object(
   {
     name: Type.Optional(
-      Type.String({ pattern: patterns.name, maxLength: 253, description: 'Default: `<frontend>-<5 random characters>`.' }),
+      Type.String({
+        pattern: patterns.name,
+        maxLength: 253,
+        description: 'Default: `<frontend>-<5 random characters>`.',
+      }),
     ),
     spec: crdRef<RuleSpec>('RuleSpec'),
   },
@@ -163,7 +169,9 @@ const WhoAmI = Type.Object(
     user: Type.String(),
     groups: Type.Array(Type.String()),
     admin: Type.Boolean({ description: 'May list ALBs (and so manage them, with the admin role).' }),
-    projects: Type.Array(Type.String(), { description: 'Projects known on some ALB whose Frontends the user may list.' }),
+    projects: Type.Array(Type.String(), {
+      description: 'Projects known on some ALB whose Frontends the user may list.',
+    }),
     source: Type.String({ description: '`file` or `kube`.' }),
   },
   { $id: 'WhoAmI' },
@@ -187,7 +195,15 @@ const ApiErrorSchema = Type.Object(
 );
 
 /** Shared schemas with an `$id`, registered once (referenced as `<id>#`). */
-export const apiSchemas: TSchema[] = [PortUse, PortSegmentView, AlbView, AlbUsage, ProjectUsage, WhoAmI, ApiErrorSchema];
+export const apiSchemas: TSchema[] = [
+  PortUse,
+  PortSegmentView,
+  AlbView,
+  AlbUsage,
+  ProjectUsage,
+  WhoAmI,
+  ApiErrorSchema,
+];
 
 export type PortUseView = Static<typeof PortUse>;
 export type PortSegmentView = Static<typeof PortSegmentView>;

@@ -9,7 +9,8 @@ function rewriteRefs(node: unknown): unknown {
   if (typeof node !== 'object' || node === null) return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    out[key] = key === '$ref' && typeof value === 'string' ? value.replace(/^#\/\$defs\/(.+)$/, '$1#') : rewriteRefs(value);
+    out[key] =
+      key === '$ref' && typeof value === 'string' ? value.replace(/^#\/\$defs\/(.+)$/, '$1#') : rewriteRefs(value);
   }
   return out;
 }

@@ -78,7 +78,11 @@ export class AlbAdmin {
   }
 
   /** Adds a segment; the first one turns port-project mode on. */
-  async createSegment(user: User, key: ObjectKey, body: { ports: string; projects: string[] }): Promise<PortSegmentView> {
+  async createSegment(
+    user: User,
+    key: ObjectKey,
+    body: { ports: string; projects: string[] },
+  ): Promise<PortSegmentView> {
     const range = parseRange(body.ports);
     const added = segment(range, body.projects);
     const alb = await this.write(user, key, 'port-segments', ({ facts }) => {
@@ -160,8 +164,16 @@ export class AlbAdmin {
             user,
             action: 'update',
             target: `ALB2 ${key.namespace}/${key.name} ${what}`,
-            before: { projects: before.projects, portProjectMode: before.portProjectMode, segments: before.segments.map(segmentJson) },
-            after: { projects: after.projects, portProjectMode: after.portProjectMode, segments: after.segments.map(segmentJson) },
+            before: {
+              projects: before.projects,
+              portProjectMode: before.portProjectMode,
+              segments: before.segments.map(segmentJson),
+            },
+            after: {
+              projects: after.projects,
+              portProjectMode: after.portProjectMode,
+              segments: after.segments.map(segmentJson),
+            },
           });
           return after;
         });
@@ -202,7 +214,8 @@ export function hasPort(ft: Frontend): boolean {
 
 function parseRange(text: string) {
   const range = parsePortRange(text);
-  if (range === null) throw invalid('body.ports', `must be a port or a range within 1-65535 with start <= end, got "${text}"`);
+  if (range === null)
+    throw invalid('body.ports', `must be a port or a range within 1-65535 with start <= end, got "${text}"`);
   return range;
 }
 
@@ -218,7 +231,9 @@ function checkStranded(before: PortSegment[], after: PortSegment[], frontends: P
   throw conflict(
     errorCodes.segmentInUse,
     `${doing} would leave Frontends outside their project's segments: ` +
-      stranded.map((ft) => `${ft.namespace}/${ft.name} (port ${ft.port}, ${ft.projects.join(', ') || 'no project'})`).join(', '),
+      stranded
+        .map((ft) => `${ft.namespace}/${ft.name} (port ${ft.port}, ${ft.projects.join(', ') || 'no project'})`)
+        .join(', '),
     { frontends: stranded.map(portUseView) },
   );
 }

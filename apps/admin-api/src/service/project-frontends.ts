@@ -57,8 +57,7 @@ export class ProjectFrontends {
       try {
         return await this.store.exclusive(() => this.createOnce(user, project, body, tried));
       } catch (error) {
-        const retry =
-          error instanceof StoreConflict && body.spec.port === undefined && attempt < maxAllocationAttempts;
+        const retry = error instanceof StoreConflict && body.spec.port === undefined && attempt < maxAllocationAttempts;
         if (retry) continue;
         throw fromStore(error);
       }
@@ -203,7 +202,7 @@ export class ProjectFrontends {
       metadata.ownerReferences = [
         { apiVersion: alb.apiVersion, kind: 'ALB2', name: alb.metadata.name, uid: alb.metadata.uid },
       ];
-    return { apiVersion: "crd.alauda.io/v1", kind: "Frontend", metadata, spec: { port, ...spec } };
+    return { apiVersion: 'crd.alauda.io/v1', kind: 'Frontend', metadata, spec: { port, ...spec } };
   }
 
   private segmentsOf(facts: ReturnType<typeof albFacts>, project: string) {

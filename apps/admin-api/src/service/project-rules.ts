@@ -40,7 +40,12 @@ export class ProjectRules {
     return this.ruleOf(ft, name);
   }
 
-  async create(user: User, project: string, frontend: ObjectKey, body: { name?: string; spec: RuleSpec }): Promise<Rule> {
+  async create(
+    user: User,
+    project: string,
+    frontend: ObjectKey,
+    body: { name?: string; spec: RuleSpec },
+  ): Promise<Rule> {
     try {
       return await this.store.exclusive(async () => {
         const ft = await this.frontends.get(project, frontend);

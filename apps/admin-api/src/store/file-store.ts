@@ -44,7 +44,10 @@ export class FileStore implements AlbStore {
   /** Takes the directory's lock (one admin API per directory) and indexes it. */
   static async open(dir: string, domain: string, logger: Logger): Promise<FileStore> {
     const real = await realpath(dir);
-    const lockPath = join(tmpdir(), `alb-admin-api-${createHash('sha256').update(real).digest('hex').slice(0, 16)}.lock`);
+    const lockPath = join(
+      tmpdir(),
+      `alb-admin-api-${createHash('sha256').update(real).digest('hex').slice(0, 16)}.lock`,
+    );
     let release: () => Promise<void>;
     try {
       release = await lockfile.lock(real, {
@@ -228,7 +231,8 @@ export class FileStore implements AlbStore {
 
   private fileFor(kind: AlbKind, key: ObjectKey): string {
     let base = `${kind.toLowerCase()}.${key.namespace}.${key.name}`;
-    if (base.length > 200) base = `${kind.toLowerCase()}.${createHash('sha256').update(base).digest('hex').slice(0, 24)}`;
+    if (base.length > 200)
+      base = `${kind.toLowerCase()}.${createHash('sha256').update(base).digest('hex').slice(0, 24)}`;
     return join(this.directory.dir, createdDir, `${base}.yaml`);
   }
 

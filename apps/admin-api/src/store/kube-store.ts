@@ -203,7 +203,9 @@ export class KubeStore implements AlbStore {
     }
     // 403 on a write we are allowed to make is an admission policy's answer; 422 the CRD schema's.
     if (response.status === 403 || response.status === 422)
-      return new StoreRefused(`the API server refused to write ${what}: ${new KubeApiError(response.status, what, response).message}`);
+      return new StoreRefused(
+        `the API server refused to write ${what}: ${new KubeApiError(response.status, what, response).message}`,
+      );
     return new KubeApiError(response.status, `write ${what}`, response);
   }
 }

@@ -127,7 +127,8 @@ export class ManifestDirectory {
       if (typeof object.kind !== 'string' || !kinds.has(object.kind)) continue;
       if (typeof object.apiVersion !== 'string' || !object.apiVersion.startsWith('crd.alauda.io/')) continue;
       if (typeof metadata?.name !== 'string' || metadata.name === '') continue;
-      const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
+      const namespace =
+        typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
       objects.push({
         kind: object.kind as AlbKind,
         namespace,
