@@ -1,4 +1,4 @@
-import { isMap, type Document } from 'yaml';
+import { isCollection, isMap, type Document } from 'yaml';
 
 type Path = Array<string | number>;
 const isPlain = (value: unknown): value is Record<string, unknown> =>
@@ -20,5 +20,9 @@ function syncNode(doc: Document, path: Path, current: unknown, next: unknown): v
   }
   if (JSON.stringify(current) === JSON.stringify(next)) return;
   if (path.length === 0) throw new TypeError('syncDocument: a document must hold an object');
-  doc.setIn(path, doc.createNode(next));
+  const old = doc.getIn(path, true);
+  const node = doc.createNode(next);
+  // A list or map written on one line (`[a, b]`) stays on one line.
+  if (isCollection(old) && old.flow === true && isCollection(node)) node.flow = true;
+  doc.setIn(path, node);
 }
