@@ -90,7 +90,10 @@ t.test('port segments: create, overlap, update, in use, delete; the mode follows
   t.match(file, /cpaas.io\/role: port/, 'and labels the ALB as ALB does');
   t.equal((await call(app, 'GET', base, tokens.admin)).body.portProjectMode, true);
 
-  const overlap = await call(app, 'POST', `${base}/port-segments`, tokens.admin, { ports: '30009-30020', projects: ['p2'] });
+  const overlap = await call(app, 'POST', `${base}/port-segments`, tokens.admin, {
+    ports: '30009-30020',
+    projects: ['p2'],
+  });
   t.equal(overlap.status, 409);
   t.equal(overlap.body.code, 'ALB_ADMIN_SEGMENT_OVERLAP');
   t.same(overlap.body.current, { segments: [{ ports: '30000-30009', projects: ['p1'] }] });
@@ -113,7 +116,10 @@ t.test('port segments: create, overlap, update, in use, delete; the mode follows
   });
   t.equal(grow.status, 200);
   t.equal(grow.body.id, '30000-30019', 'the id follows the ports');
-  t.equal((await call(app, 'PUT', `${base}/port-segments/1-2`, tokens.admin, { ports: '1-2', projects: ['p1'] })).status, 404);
+  t.equal(
+    (await call(app, 'PUT', `${base}/port-segments/1-2`, tokens.admin, { ports: '1-2', projects: ['p1'] })).status,
+    404,
+  );
 
   const inUse = await call(app, 'DELETE', `${base}/port-segments/30000-30019`, tokens.admin);
   t.equal(inUse.status, 409);
@@ -153,7 +159,11 @@ t.test('segment input errors name the field', async (t) => {
     { body: { ports: '80', projects: [] }, path: 'body.projects', message: /fewer than 1 items/ },
     { body: { ports: '80', projects: ['Bad Project'] }, path: 'body.projects[0]', message: /must look like/ },
     { body: { ports: '80' }, path: 'body.projects', message: /is required/ },
-    { body: { ports: '80', projects: ['p1'], port: 1 }, path: 'body.port', message: /^unknown field; did you mean ports\?$/ },
+    {
+      body: { ports: '80', projects: ['p1'], port: 1 },
+      path: 'body.port',
+      message: /^unknown field; did you mean ports\?$/,
+    },
     { body: { ports: 80, projects: ['p1'] }, path: 'body.ports', message: /must be a string, got 80; quote it/ },
   ];
   for (const { body, path, message } of cases) {

@@ -66,7 +66,10 @@ t.test('segments from an ALB2, and back', async (t) => {
   );
   t.equal(portProjectsText(segments), '[{"port":"80","projects":["ALL_ALL"]},{"port":"300-399","projects":["p2"]}]');
   t.same(albSegments(alb()).segments, [], 'none');
-  t.match(albSegments(alb('[{"port":"9-1","projects":[]}]')).problem, /^spec.config.portProjects entry 0: port range 9-1/);
+  t.match(
+    albSegments(alb('[{"port":"9-1","projects":[]}]')).problem,
+    /^spec.config.portProjects entry 0: port range 9-1/,
+  );
 });
 
 t.test('overlap, cover, stranded Frontends', async (t) => {
@@ -91,10 +94,22 @@ t.test('overlap, cover, stranded Frontends', async (t) => {
     { namespace: 'albs', name: 'stray', port: 500, projects: ['p1'] },
   ];
   const shrunk = [segment(r(100, 180), ['p1']), ...segs.slice(1)];
-  t.same(strandedBy(segs, shrunk, fts).map((f) => f.name), ['b'], 'shrinking strands the Frontend on 190');
-  t.same(strandedBy(segs, segs.slice(1), fts).map((f) => f.name), ['a', 'b'], 'deleting strands both');
+  t.same(
+    strandedBy(segs, shrunk, fts).map((f) => f.name),
+    ['b'],
+    'shrinking strands the Frontend on 190',
+  );
+  t.same(
+    strandedBy(segs, segs.slice(1), fts).map((f) => f.name),
+    ['a', 'b'],
+    'deleting strands both',
+  );
   const reassigned = [segment(r(100, 199), ['p9']), ...segs.slice(1)];
-  t.same(strandedBy(segs, reassigned, fts).map((f) => f.name), ['a', 'b'], 'taking the project away strands');
+  t.same(
+    strandedBy(segs, reassigned, fts).map((f) => f.name),
+    ['a', 'b'],
+    'taking the project away strands',
+  );
   t.same(strandedBy(segs, segs, fts), [], 'an already stray Frontend does not block');
 });
 
@@ -158,12 +173,20 @@ t.test("kube-apiserver's token file format", async (t) => {
 t.test('rate limiter: a burst, then the rate, per key (clock driven by the test)', async (t) => {
   let now = 0;
   const limiter = new RateLimiter({ perSecond: 2, burst: 3, maxKeys: 100, now: () => now });
-  t.same([1, 2, 3].map(() => limiter.take('a')), [0, 0, 0], 'the burst');
+  t.same(
+    [1, 2, 3].map(() => limiter.take('a')),
+    [0, 0, 0],
+    'the burst',
+  );
   t.equal(limiter.take('a'), 1, 'then wait about a second');
   t.equal(limiter.take('b'), 0, 'another key has its own bucket');
   now += 500;
   t.equal(limiter.take('a'), 0, 'half a second gives one request at 2/s');
   t.ok(limiter.take('a') > 0);
   now += 10_000;
-  t.same([1, 2, 3, 4].map(() => limiter.take('a')), [0, 0, 0, 1], 'refills up to the burst only');
+  t.same(
+    [1, 2, 3, 4].map(() => limiter.take('a')),
+    [0, 0, 0, 1],
+    'refills up to the burst only',
+  );
 });

@@ -171,12 +171,12 @@ export class FileStore implements AlbStore {
   }
 
   private async list(kind: AlbKind): Promise<IndexedObject[]> {
-    await this.directory.refresh();
+    await this.directory.refresh(this.inside > 0);
     return this.directory.list(kind);
   }
 
   private async get<T>(kind: AlbKind, key: ObjectKey): Promise<T | null> {
-    await this.directory.refresh();
+    await this.directory.refresh(this.inside > 0);
     const found = this.directory.find(kind, key.namespace, key.name);
     return found === null ? null : view<T>(found);
   }
@@ -184,7 +184,7 @@ export class FileStore implements AlbStore {
   /** The object to change, checked against the resourceVersion the caller read. */
   private async current(kind: AlbKind, key: ObjectKey, resourceVersion: string | undefined): Promise<IndexedObject> {
     this.assertExclusive();
-    await this.directory.refresh();
+    await this.directory.refresh(true);
     const found = this.directory.find(kind, key.namespace, key.name);
     if (found === null) throw new StoreNotFound(`${kind} ${key.namespace}/${key.name} not found`);
     if (resourceVersion !== undefined && resourceVersion !== found.resourceVersion)
@@ -199,7 +199,7 @@ export class FileStore implements AlbStore {
 
   private async create<T extends KubeLike>(kind: AlbKind, object: T): Promise<T> {
     this.assertExclusive();
-    await this.directory.refresh();
+    await this.directory.refresh(true);
     const key = { namespace: object.metadata.namespace ?? 'default', name: object.metadata.name };
     const existing = this.directory.find(kind, key.namespace, key.name);
     if (existing !== null)

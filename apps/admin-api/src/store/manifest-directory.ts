@@ -59,9 +59,12 @@ export class ManifestDirectory {
     this.watcher?.close();
   }
 
-  /** Brings the index up to date with the files if anything changed since the last look. */
-  async refresh(): Promise<void> {
-    if (!this.dirty) return;
+  /**
+   * Brings the index up to date with the files: when the watcher saw a change since the last look, or always with
+   * `force` (before a write: a watch event may still be on its way, and a decision must see every file).
+   */
+  async refresh(force = false): Promise<void> {
+    if (!this.dirty && !force) return;
     this.dirty = false;
     const seen = new Set<string>();
     for (const entry of await readdir(this.dir, { recursive: true, withFileTypes: true })) {
