@@ -58,18 +58,25 @@ export class StoreConflict extends Error {
 
   constructor(reason: 'exists' | 'changed', message: string, current: unknown = null) {
     super(message);
+    this.name = 'StoreConflict';
     this.reason = reason;
     this.current = current;
   }
 }
 
-export class StoreNotFound extends Error {}
+export class StoreNotFound extends Error {
+  override name = 'StoreNotFound';
+}
 
 /** A file-mode object the admin API cannot rewrite safely (inside a List, a JSON file with several objects). */
-export class StoreNotEditable extends Error {}
+export class StoreNotEditable extends Error {
+  override name = 'StoreNotEditable';
+}
 
 /** The source refused a write for its own reasons (kube mode: an admission policy, the CRD schema). */
-export class StoreRefused extends Error {}
+export class StoreRefused extends Error {
+  override name = 'StoreRefused';
+}
 
 export function matchesFilter(
   object: { metadata: { namespace?: string; labels?: Record<string, string> } },
