@@ -61,7 +61,7 @@ export type TestApp = {
 export async function fileApp(
   t: Test,
   files: Record<string, string>,
-  options: { rateLimit?: { perSecond: number; burst: number }; bodyLimit?: number } = {},
+  options: { rateLimit?: { perSecond: number; burst: number }; bodyLimit?: number; webDir?: string } = {},
 ): Promise<TestApp> {
   const dir = tempDir(t);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -84,7 +84,7 @@ export async function fileApp(
     domain: 'cpaas.io',
     rateLimit: options.rateLimit ?? { perSecond: 1000, burst: 1000 },
     now: () => now,
-    webDir: null,
+    webDir: options.webDir ?? null,
     ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
   });
   t.teardown(async () => {
