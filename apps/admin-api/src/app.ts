@@ -88,6 +88,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Responses are plain JSON: the schemas document them (OpenAPI) without filtering what a file-mode object holds.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   for (const schema of [...crdSchemas, ...apiSchemas]) app.addSchema(schema as object & { $id: string });
+  // An empty body sent as JSON (curl -X DELETE -H 'content-type: application/json') is no body, not an error.
+  const parseJson = base.getDefaultJsonParser('error', 'error');
+  base.removeContentTypeParser('application/json');
+  base.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body === '' ? done(null, undefined) : parseJson(request, body as string, done),
+  );
   installErrorHandler(base);
 
   await app.register(swagger, {

@@ -220,6 +220,20 @@ t.test('request bodies are capped', async (t) => {
   });
   t.equal(broken.statusCode, 400);
   t.equal(JSON.parse(broken.body).issues[0].path, 'body');
+  const proto = await app.inject({
+    method: 'PUT',
+    url: `${base}/projects`,
+    headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' },
+    payload: '{"projects": ["p1"], "__proto__": {"admin": true}}',
+  });
+  t.equal(proto.statusCode, 400, 'prototype poisoning is refused');
+  await call(app, 'POST', `${base}/port-segments`, tokens.admin, { ports: '80', projects: ['p1'] });
+  const emptyJson = await app.inject({
+    method: 'DELETE',
+    url: `${base}/port-segments/80`,
+    headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' },
+  });
+  t.equal(emptyJson.statusCode, 204, 'an empty body sent as JSON is no body');
 });
 
 t.test('a broken portProjects string is reported, never overwritten', async (t) => {
