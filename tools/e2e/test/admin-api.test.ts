@@ -313,6 +313,43 @@ subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: team-a }]`)
     t.equal(unchanged.status, 200, 'other changes pass');
   });
 
+  await t.test('the policy reads portProjects as ALB writes it and as people write it (dry runs)', async (t) => {
+    const text =
+      '[ { "projects" : [ "p1", "p3" ], "port" : "40000-40009" }, {"port":"40100","projects":["ALL_ALL"]},' +
+      '{"port":"40200-40201","projects":[]}]';
+    await createAll(env, {
+      apiVersion: 'crd.alauda.io/v2beta1',
+      kind: 'ALB2',
+      metadata: { name: 'cel', namespace: 'albs', labels: { 'cpaas.io/role': 'port' } },
+      spec: { type: 'nginx', config: { portProjects: text } },
+    } as Manifest);
+    const cases: Array<{ port: number; projects: string[]; allowed: boolean }> = [
+      { port: 40000, projects: ['p1'], allowed: true },
+      { port: 40009, projects: ['p3'], allowed: true },
+      { port: 40009, projects: ['p1', 'p3'], allowed: true },
+      { port: 40010, projects: ['p1'], allowed: false },
+      { port: 40005, projects: ['p2'], allowed: false },
+      { port: 40005, projects: ['p1', 'p2'], allowed: false },
+      { port: 40100, projects: ['anyone'], allowed: true },
+      { port: 40101, projects: ['anyone'], allowed: false },
+      { port: 40200, projects: ['p1'], allowed: false },
+      { port: 40000, projects: [], allowed: false },
+    ];
+    for (const { port, projects, allowed } of cases) {
+      const labels = Object.fromEntries(projects.map((p) => [`project.cpaas.io/${p}`, 'true']));
+      const answer = await kubeRequest(env, {
+        method: 'POST',
+        path: '/apis/crd.alauda.io/v1/namespaces/albs/frontends?dryRun=All',
+        body: frontend(`cel-${port}`, port, labels, 'cel'),
+      });
+      t.equal(
+        answer.status,
+        allowed ? 201 : 403,
+        `${port} ${projects.join(',') || '(no project)'}: ${message(answer)}`,
+      );
+    }
+  });
+
   await t.test(
     '200 concurrent creates racing for 50 ports: each port once (the API server decides by name)',
     async (t) => {
