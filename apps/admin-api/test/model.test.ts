@@ -118,6 +118,20 @@ t.test('port allocation', async (t) => {
   t.equal(allocatePort([r(20, 21), r(10, 11)], new Set([10])), 11, 'lowest first across ranges');
   t.equal(allocatePort([r(10, 11)], new Set([10]), new Set([11])), null, 'excluded ports are skipped');
   t.equal(freeCount(r(10, 19), new Set([10, 15, 30])), 8);
+  t.equal(
+    allocatePort([r(10, 19)], new Set([10]), new Set(), 4, () => 0.99),
+    14,
+    'spread: one of the 4 lowest free',
+  );
+  t.equal(
+    allocatePort([r(10, 19)], new Set([10]), new Set(), 4, () => 0),
+    11,
+  );
+  t.equal(
+    allocatePort([r(10, 11)], new Set([10]), new Set(), 64, () => 0.5),
+    11,
+    'fewer free ports than the spread',
+  );
 });
 
 t.test('where a project may open ports', async (t) => {

@@ -15,6 +15,8 @@ import { clean, fromStore, invalidObject } from './store-errors.ts';
 
 /** Kube mode: other ports tried when the one chosen was taken by a concurrent create. */
 const maxAllocationAttempts = 20;
+/** After a lost race, the next port is one of this many lowest free ones, picked at random. */
+const retrySpread = 64;
 
 export type NewFrontend = { alb: ObjectKey; spec: Omit<FrontendSpec, 'port'> & { port?: number } };
 
@@ -83,7 +85,8 @@ export class ProjectFrontends {
     const used = new Set([...frontends.map((ft) => ft.spec.port), ...facts.reservedPorts]);
     let port = body.spec.port;
     if (port === undefined) {
-      const found = allocatePort(ranges, used, tried);
+      // The lowest free port first; after a lost race, spread out so that the losers do not collide again.
+      const found = allocatePort(ranges, used, tried, tried.size === 0 ? 1 : retrySpread);
       if (found === null)
         throw conflict(errorCodes.noFreePort, `project ${project} has no free port left on ALB2 ${facts.name}`, {
           segments: this.segmentsOf(facts, project),
