@@ -23,7 +23,7 @@ t.test('200 concurrent creates of overlapping ports: no double allocation (file 
       method: 'POST',
       headers: { authorization: `Bearer ${tokens[project]}`, 'content-type': 'application/json' },
       body: JSON.stringify({ alb: { namespace: 'albs', name: 'lb' }, spec }),
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as { code?: string; spec: { port: number } } }));
   });
   const answers = await Promise.all(requests);
   const won = answers.filter((a) => a.status === 201);

@@ -4,7 +4,7 @@ import { frontendName, labels, parseFrontend, projectLabel } from '@alb/crd-type
 import { frontendProjects } from '@alb/ingress-translator';
 import type { AuditLog } from '../audit-log.ts';
 import type { User } from '../auth/user.ts';
-import { ApiError, conflict, errorCodes, invalid, notFound } from '../errors.ts';
+import { conflict, errorCodes, invalid, notFound, type ApiError } from '../errors.ts';
 import { albFacts, projectPortRanges } from '../model/alb-facts.ts';
 import { allocatePort } from '../model/port-allocation.ts';
 import { rangeContains } from '../model/port-range.ts';
