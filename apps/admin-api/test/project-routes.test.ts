@@ -260,4 +260,15 @@ t.test('hand edits to the directory are seen at once', async (t) => {
   t.equal(taken.status, 409);
   t.equal(taken.body.code, 'ALB_ADMIN_PORT_TAKEN');
   t.match(read(dir, 'mine.yaml'), /lb-30000/);
+  // Again and again, with new files and edits of one file: a change made before a call is always seen.
+  for (let i = 1; i <= 20; i++) {
+    const port = 31000 + (i % 10);
+    const file = i % 2 === 0 ? `mine-${i}.yaml` : 'edited.yaml';
+    writeFileSync(join(dir, file), frontendYaml(`hand-${i}`, port, ', project.cpaas.io/p2: "true"'));
+    const answer = await call(app, 'POST', '/v1/projects/p2/frontends', tokens.p2, {
+      alb: albRef,
+      spec: { port, protocol: 'http' },
+    });
+    t.equal(answer.body.code, 'ALB_ADMIN_PORT_TAKEN', `edit ${i}: port ${port} is seen as taken`);
+  }
 });

@@ -34,8 +34,6 @@ export class FileStore implements AlbStore {
   private readonly release: () => Promise<void>;
   private queue: Promise<unknown> = Promise.resolve();
   private inside = 0;
-  /** Inside exclusive(): the directory was read once since the section began (its own writes keep the index). */
-  private scanned = false;
 
   private constructor(directory: ManifestDirectory, domain: string, release: () => Promise<void>) {
     this.directory = directory;
@@ -77,7 +75,6 @@ export class FileStore implements AlbStore {
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
       this.inside++;
-      this.scanned = false;
       try {
         return await fn();
       } finally {
@@ -173,25 +170,13 @@ export class FileStore implements AlbStore {
     await this.release();
   }
 
-  /**
-   * Brings the index up to date. A read-check-write section reads the whole directory once, at its first look (a
-   * watch event of a hand edit may still be on its way), then trusts the index, which its own writes update.
-   * Elsewhere the watcher decides.
-   */
-  private async sync(): Promise<void> {
-    if (this.inside === 0) return this.directory.refresh();
-    if (this.scanned) return;
-    await this.directory.refresh(true);
-    this.scanned = true;
-  }
-
   private async list(kind: AlbKind): Promise<IndexedObject[]> {
-    await this.sync();
+    await this.directory.refresh();
     return this.directory.list(kind);
   }
 
   private async get<T>(kind: AlbKind, key: ObjectKey): Promise<T | null> {
-    await this.sync();
+    await this.directory.refresh();
     const found = this.directory.find(kind, key.namespace, key.name);
     return found === null ? null : view<T>(found);
   }
@@ -199,7 +184,7 @@ export class FileStore implements AlbStore {
   /** The object to change, checked against the resourceVersion the caller read. */
   private async current(kind: AlbKind, key: ObjectKey, resourceVersion: string | undefined): Promise<IndexedObject> {
     this.assertExclusive();
-    await this.sync();
+    await this.directory.refresh();
     const found = this.directory.find(kind, key.namespace, key.name);
     if (found === null) throw new StoreNotFound(`${kind} ${key.namespace}/${key.name} not found`);
     if (resourceVersion !== undefined && resourceVersion !== found.resourceVersion)
@@ -214,7 +199,7 @@ export class FileStore implements AlbStore {
 
   private async create<T extends KubeLike>(kind: AlbKind, object: T): Promise<T> {
     this.assertExclusive();
-    await this.sync();
+    await this.directory.refresh();
     const key = { namespace: object.metadata.namespace ?? 'default', name: object.metadata.name };
     const existing = this.directory.find(kind, key.namespace, key.name);
     if (existing !== null)

@@ -32,12 +32,21 @@ export function contentVersion(object: unknown): string {
 
 type FileState = { stamp: string; objects: IndexedObject[] };
 
+/** A full rescan this often, as a safety net for watch events that never came (new directories, overflows). */
+const rescanMs = 10_000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class ManifestDirectory {
   readonly dir: string;
   private readonly logger: Logger;
   private readonly files = new Map<string, FileState>();
-  private dirty = true;
+  /** Paths the watcher named since the last refresh; `rescan` when it could not say which. */
+  private readonly pending = new Set<string>();
+  private rescan = true;
   private watcher: FSWatcher | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private byKind: Map<AlbKind, IndexedObject[]> | null = null;
 
   constructor(dir: string, logger: Logger) {
     this.dir = dir;
@@ -46,45 +55,81 @@ export class ManifestDirectory {
 
   async start(): Promise<void> {
     await stat(this.dir); // fails early on a missing directory
-    this.watcher = watch(this.dir, { recursive: true }, () => {
-      this.dirty = true;
+    this.watcher = watch(this.dir, { recursive: true }, (_event, name) => {
+      if (name === null) this.rescan = true;
+      else this.pending.add(join(this.dir, name.toString()));
     });
     this.watcher.on('error', () => {
-      this.dirty = true;
+      this.rescan = true;
     });
+    this.timer = setInterval(() => {
+      this.rescan = true;
+    }, rescanMs);
+    this.timer.unref();
     await this.refresh();
   }
 
   stop(): void {
     this.watcher?.close();
+    if (this.timer !== null) clearInterval(this.timer);
   }
 
   /**
-   * Brings the index up to date with the files: when the watcher saw a change since the last look, or always with
-   * `force` (before a write: a watch event may still be on its way, and a decision must see every file).
+   * Brings the index up to date: the files the watcher named (or every file, when it could not say). It first lets
+   * two turns of the event loop pass, so the watch events of any change made before this call have been taken in
+   * (inotify queues them when the change is made; one poll of the loop lies between two turns).
    */
-  async refresh(force = false): Promise<void> {
-    if (!this.dirty && !force) return;
-    this.dirty = false;
-    const seen = new Set<string>();
-    for (const entry of await readdir(this.dir, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile() || !manifestPattern.test(entry.name)) continue;
-      const file = join(entry.parentPath, entry.name);
-      seen.add(file);
-      await this.load(file);
+  async refresh(): Promise<void> {
+    await nextTurn();
+    await nextTurn();
+    if (this.rescan) {
+      this.rescan = false;
+      this.pending.clear();
+      await this.scanAll();
+      return;
     }
-    for (const file of [...this.files.keys()]) if (!seen.has(file)) this.files.delete(file);
+    if (this.pending.size === 0) return;
+    const paths = [...this.pending];
+    this.pending.clear();
+    for (const path of paths) {
+      const info = await stat(path).catch(() => null);
+      if (info?.isDirectory() === true) {
+        // A new directory: its files may have come before its own watch.
+        await this.scanAll();
+        return;
+      }
+      if (manifestPattern.test(path) || this.files.has(path)) await this.load(path);
+    }
+  }
+
+  private async scanAll(): Promise<void> {
+    const seen: string[] = [];
+    for (const entry of await readdir(this.dir, { recursive: true, withFileTypes: true }))
+      if (entry.isFile() && manifestPattern.test(entry.name)) seen.push(join(entry.parentPath, entry.name));
+    // Stat (and parse what changed) in parallel: a directory of a thousand files costs a few milliseconds.
+    await Promise.all(seen.map((file) => this.load(file)));
+    const kept = new Set(seen);
+    for (const file of [...this.files.keys()])
+      if (!kept.has(file)) {
+        this.files.delete(file);
+        this.byKind = null;
+      }
   }
 
   /** Every object of a kind; when two files define the same object, the first file (by path) wins, as for reads. */
   list(kind: AlbKind): IndexedObject[] {
-    const out = new Map<string, IndexedObject>();
-    for (const file of [...this.files.keys()].sort())
-      for (const object of this.files.get(file)!.objects) {
-        const key = `${object.namespace}/${object.name}`;
-        if (object.kind === kind && !out.has(key)) out.set(key, object);
-      }
-    return [...out.values()];
+    if (this.byKind === null) {
+      const byKind = new Map<AlbKind, Map<string, IndexedObject>>();
+      for (const file of [...this.files.keys()].sort())
+        for (const object of this.files.get(file)!.objects) {
+          const objects = byKind.get(object.kind) ?? new Map<string, IndexedObject>();
+          byKind.set(object.kind, objects);
+          const key = `${object.namespace}/${object.name}`;
+          if (!objects.has(key)) objects.set(key, object);
+        }
+      this.byKind = new Map([...byKind].map(([k, objects]) => [k, [...objects.values()]]));
+    }
+    return this.byKind.get(kind) ?? [];
   }
 
   find(kind: AlbKind, namespace: string, name: string): IndexedObject | null {
@@ -104,6 +149,7 @@ export class ManifestDirectory {
   async remove(file: string): Promise<void> {
     await rm(file, { force: true });
     this.files.delete(file);
+    this.byKind = null;
   }
 
   /** (Re)reads a file when its size, time or inode changed. A file that stops parsing keeps its last objects. */
@@ -112,7 +158,7 @@ export class ManifestDirectory {
     try {
       info = await stat(file);
     } catch {
-      this.files.delete(file);
+      if (this.files.delete(file)) this.byKind = null;
       return;
     }
     const stamp = `${info.mtimeMs}:${info.size}:${info.ino}`;
@@ -144,5 +190,6 @@ export class ManifestDirectory {
       });
     }
     this.files.set(file, { stamp, objects });
+    this.byKind = null;
   }
 }
