@@ -2,10 +2,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
-import { albYaml, tempDir, tokenFile, tokens } from './helpers.ts';
+import { albYaml, freePort, tempDir, tokenFile, tokens } from './helpers.ts';
 
 const main = new URL('../src/main.ts', import.meta.url).pathname;
 
@@ -35,10 +34,7 @@ t.test('a running file-mode process serves the contract', { timeout: 60_000 }, a
   writeFileSync(join(dir, 'alb.yaml'), albYaml());
   const tokenPath = join(tempDir(t), 'tokens.csv');
   writeFileSync(tokenPath, tokenFile);
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const port = (probe.address() as AddressInfo).port;
-  probe.close();
+  const port = await freePort();
   const child = spawn(
     process.execPath,
     ['--conditions=@alb/source', main, '--source', 'file', '--dir', dir, '--tokens', tokenPath, '--port', String(port)],

@@ -3,33 +3,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
-import { albYaml, call, fileApp, tokens } from './helpers.ts';
+import { albYaml, call, fileApp, freePort, get, tokens } from './helpers.ts';
 
 const instanceMain = new URL('../../alb-instance/src/main.ts', import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  const server = createNetServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 async function until<T>(check: () => Promise<T>, ok: (value: T) => boolean, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;

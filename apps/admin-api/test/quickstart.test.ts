@@ -3,25 +3,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { freePort, get } from './helpers.ts';
 
 const script = fileURLToPath(new URL('../../alb-instance/scripts/quickstart.ts', import.meta.url));
 const created = fileURLToPath(new URL('../../../examples/quickstart/admin-api', import.meta.url));
-
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 t.test('the quickstart prints the admin API, and a change made there routes', { timeout: 90_000 }, async (t) => {
   const hadDir = existsSync(created);
@@ -47,10 +34,7 @@ t.test('the quickstart prints the admin API, and a change made there routes', { 
   t.equal(((await albs.json()) as { items: Array<{ name: string }> }).items[0]!.name, 'quickstart');
   t.equal((await fetch(url)).status, 200, 'the web page');
 
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const port = (probe.address() as AddressInfo).port;
-  probe.close();
+  const port = await freePort();
   const start = Date.now();
   const answer = await fetch(`${url}v1/projects/demo/frontends`, {
     method: 'POST',

@@ -5,11 +5,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubeRequest, renderKubeconfig, startTestEnv, type TestEnv } from '@alb/kube-testenv';
 import { installCrds, yaml, type Manifest } from '../src/cluster.ts';
+import { freePort } from '../src/instance-process.ts';
 
 const clients = 50;
 const perClient = Number(process.env.PER_CLIENT ?? 10);
@@ -50,14 +50,6 @@ async function http(url: string, method: string, token: string | null, body?: un
   return answer.status;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 async function startApi(args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const child = spawn(
@@ -91,7 +83,10 @@ async function startApi(args: string[]): Promise<{ url: string; stop: () => Prom
 type Row = { mode: string; call: string; p50: number; p99: number; errors: number; ref: string; refP50: number };
 const rows: Row[] = [];
 
-/** Alternates create and list rounds on one ALB; each round creates `clients * perClient` Frontends. */
+/**
+ * Alternates the reference, creates and lists. Each round works on an ALB of its own (lb0, lb1, ...), so every
+ * round starts from the same state: `clients * perClient` Frontends created, then listed (filtered to that ALB).
+ */
 async function measure(
   mode: string,
   url: string,
@@ -106,18 +101,18 @@ async function measure(
     creates.push(
       await load(() =>
         http(`${url}/v1/projects/p1/frontends`, 'POST', token, {
-          alb: { namespace: 'albs', name: 'lb' },
+          alb: { namespace: 'albs', name: `lb${round}` },
           spec: { protocol: 'http' },
         }),
       ),
     );
-    lists.push(await load(() => http(`${url}/v1/projects/p1/frontends`, 'GET', token)));
+    lists.push(await load(() => http(`${url}/v1/projects/p1/frontends?alb=albs/lb${round}`, 'GET', token)));
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const refP50 = median(refs.map((s) => s.p50));
   for (const [name, stats] of [
-    ['create Frontend', creates],
-    ['list Frontends', lists],
+    [`create Frontend (up to ${clients * perClient} on the ALB)`, creates],
+    [`list Frontends (${clients * perClient})`, lists],
   ] as const)
     rows.push({
       mode,
@@ -130,11 +125,14 @@ async function measure(
     });
 }
 
-const albYaml = `apiVersion: crd.alauda.io/v2beta1
+const albYaml = Array.from(
+  { length: rounds },
+  (_, i) => `apiVersion: crd.alauda.io/v2beta1
 kind: ALB2
-metadata: { name: lb, namespace: albs }
+metadata: { name: lb${i}, namespace: albs }
 spec: { type: nginx, config: { enablePortProject: true, portProjects: '[{"port":"20000-29999","projects":["p1"]}]' } }
-`;
+`,
+).join('---\n');
 
 // --- file mode ---
 {
@@ -191,7 +189,8 @@ spec: { type: nginx, config: { enablePortProject: true, portProjects: '[{"port":
     );
     const api = await startApi(['--source', 'kube', '--kubeconfig', kubeconfig]);
     try {
-      const direct = '/apis/crd.alauda.io/v1/namespaces/albs/frontends?labelSelector=project.cpaas.io%2Fp1%3Dtrue';
+      const direct =
+        '/apis/crd.alauda.io/v1/namespaces/albs/frontends?labelSelector=project.cpaas.io%2Fp1%3Dtrue,alb2.cpaas.io%2Fname%3Dlb0';
       await measure('kube', api.url, env.userTokens.bench!, {
         name: 'the same list, API server direct',
         call: () => kubeRequest(env, { path: direct }).then((r) => r.status),

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from './instance-process.ts';
 
 const main = new URL('../../../apps/admin-api/src/main.ts', import.meta.url).pathname;
 
@@ -13,10 +13,7 @@ export type AdminApiProcess = {
 
 /** Runs alb-admin-api (from source, through its real command line) and waits until /readyz answers 200. */
 export async function startAdminApi(args: string[], teardown: (fn: () => unknown) => void): Promise<AdminApiProcess> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const port = await freePort();
   const child = spawn(
     process.execPath,
     ['--conditions=@alb/source', main, '--port', String(port), '--bind', '127.0.0.1', ...args],
