@@ -86,7 +86,7 @@ export class FileStore implements AlbStore {
   }
 
   async listAlbs(): Promise<Alb2[]> {
-    return (await this.list('ALB2')).map((o) => view<Alb2>(o));
+    return (await this.list('ALB2')).map((o) => listed<Alb2>(o));
   }
 
   async getAlb(key: ObjectKey): Promise<Alb2 | null> {
@@ -117,7 +117,7 @@ export class FileStore implements AlbStore {
   }
 
   async listFrontends(filter?: ObjectFilter): Promise<Frontend[]> {
-    return (await this.list('Frontend')).map((o) => view<Frontend>(o)).filter((o) => matchesFilter(o, filter));
+    return (await this.list('Frontend', filter)).map((o) => listed<Frontend>(o));
   }
 
   async getFrontend(key: ObjectKey): Promise<Frontend | null> {
@@ -137,7 +137,7 @@ export class FileStore implements AlbStore {
   }
 
   async listRules(filter?: ObjectFilter): Promise<Rule[]> {
-    return (await this.list('Rule')).map((o) => view<Rule>(o)).filter((o) => matchesFilter(o, filter));
+    return (await this.list('Rule', filter)).map((o) => listed<Rule>(o));
   }
 
   async getRule(key: ObjectKey): Promise<Rule | null> {
@@ -170,9 +170,17 @@ export class FileStore implements AlbStore {
     await this.release();
   }
 
-  private async list(kind: AlbKind): Promise<IndexedObject[]> {
+  /** The objects of a kind that pass the filter (checked before copying: a list copies only what it returns). */
+  private async list(kind: AlbKind, filter?: ObjectFilter): Promise<IndexedObject[]> {
     await this.directory.refresh();
-    return this.directory.list(kind);
+    const all = this.directory.list(kind);
+    if (filter === undefined) return all;
+    return all.filter((o) =>
+      matchesFilter(
+        { metadata: { namespace: o.namespace, ...(o.object.metadata as { labels?: Record<string, string> }) } },
+        filter,
+      ),
+    );
   }
 
   private async get<T>(kind: AlbKind, key: ObjectKey): Promise<T | null> {
@@ -249,6 +257,21 @@ function view<T>(found: IndexedObject): T {
   const object = structuredClone(found.object) as { metadata: Record<string, unknown> };
   object.metadata = { ...object.metadata, namespace: found.namespace, resourceVersion: found.resourceVersion };
   return object as T;
+}
+
+/**
+ * An indexed object in a list: its own metadata (namespace, resourceVersion), the rest shared with the index. Lists
+ * are only read (shown, counted); what is changed and written back comes from `get`, a full copy.
+ */
+function listed<T>(found: IndexedObject): T {
+  return {
+    ...found.object,
+    metadata: {
+      ...(found.object.metadata as object),
+      namespace: found.namespace,
+      resourceVersion: found.resourceVersion,
+    },
+  } as T;
 }
 
 /** The object as written to a file: no resourceVersion (file mode derives it from the content). */

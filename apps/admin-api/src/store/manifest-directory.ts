@@ -44,7 +44,9 @@ export class ManifestDirectory {
   /** Paths the watcher named since the last refresh; `rescan` when it could not say which. */
   private readonly pending = new Set<string>();
   private rescan = true;
-  private watcher: FSWatcher | null = null;
+  /** One plain (non-recursive) watcher per directory: Node's recursive watch on Linux lists a directory again on
+   * every event in it, which costs a write in a directory of a thousand files a thousand entries. */
+  private readonly watchers = new Map<string, FSWatcher>();
   private timer: NodeJS.Timeout | null = null;
   private byKind: Map<AlbKind, IndexedObject[]> | null = null;
 
@@ -55,13 +57,6 @@ export class ManifestDirectory {
 
   async start(): Promise<void> {
     await stat(this.dir); // fails early on a missing directory
-    this.watcher = watch(this.dir, { recursive: true }, (_event, name) => {
-      if (name === null) this.rescan = true;
-      else this.pending.add(join(this.dir, name.toString()));
-    });
-    this.watcher.on('error', () => {
-      this.rescan = true;
-    });
     this.timer = setInterval(() => {
       this.rescan = true;
     }, rescanMs);
@@ -70,7 +65,8 @@ export class ManifestDirectory {
   }
 
   stop(): void {
-    this.watcher?.close();
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
     if (this.timer !== null) clearInterval(this.timer);
   }
 
@@ -104,8 +100,12 @@ export class ManifestDirectory {
 
   private async scanAll(): Promise<void> {
     const seen: string[] = [];
-    for (const entry of await readdir(this.dir, { recursive: true, withFileTypes: true }))
-      if (entry.isFile() && manifestPattern.test(entry.name)) seen.push(join(entry.parentPath, entry.name));
+    const dirs = new Set([this.dir]);
+    for (const entry of await readdir(this.dir, { recursive: true, withFileTypes: true })) {
+      if (entry.isDirectory()) dirs.add(join(entry.parentPath, entry.name));
+      else if (entry.isFile() && manifestPattern.test(entry.name)) seen.push(join(entry.parentPath, entry.name));
+    }
+    this.watchDirectories(dirs);
     // Stat (and parse what changed) in parallel: a directory of a thousand files costs a few milliseconds.
     await Promise.all(seen.map((file) => this.load(file)));
     const kept = new Set(seen);
@@ -114,6 +114,30 @@ export class ManifestDirectory {
         this.files.delete(file);
         this.byKind = null;
       }
+  }
+
+  /** Watches every directory of the tree (new ones are found by the rescan their creation triggers). */
+  private watchDirectories(dirs: ReadonlySet<string>): void {
+    for (const [dir, watcher] of this.watchers)
+      if (!dirs.has(dir)) {
+        watcher.close();
+        this.watchers.delete(dir);
+      }
+    for (const dir of dirs) {
+      if (this.watchers.has(dir)) continue;
+      try {
+        const watcher = watch(dir, (_event, name) => {
+          if (name === null) this.rescan = true;
+          else this.pending.add(join(dir, name.toString()));
+        });
+        watcher.on('error', () => {
+          this.rescan = true;
+        });
+        this.watchers.set(dir, watcher);
+      } catch {
+        this.rescan = true; // gone between the listing and the watch
+      }
+    }
   }
 
   /** Every object of a kind; when two files define the same object, the first file (by path) wins, as for reads. */
