@@ -1,5 +1,5 @@
-// npm run bench:policy -- the policy builder on 5k Rules, the workload of Alauda's own figure (reference
-// alauda-alb.md §10: "5k rules 87 ms" to generate the policy, each Rule `URL EQ /rule-i`; its forward auth is left
+// npm run bench:policy -- the policy builder on 5k Rules, the workload of Alauda's own figure (its
+// test/e2e/perf/perf.go: "5k rules 87 ms" to generate the policy, each Rule `URL EQ /rule-i`; its forward auth is left
 // out here: ALB refuses auth until it is implemented). Cold = every object new (nothing cached, as at start-up);
 // warm = one Rule changed (a rebuild in steady state); "+ rule tables" adds compiling the listeners' rule tables
 // as the data plane does, so the total is the full cost of a config change.

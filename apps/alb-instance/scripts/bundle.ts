@@ -9,7 +9,8 @@ await rm(`${root}/dist`, { recursive: true, force: true });
 await build({
   entryPoints: {
     main: `${root}/src/main.ts`,
-    worker: fileURLToPath(import.meta.resolve('@alb/proxy-core/worker')),
+    // Resolved by esbuild with the conditions below, so the bundle needs no built package (dist) at all.
+    worker: '@alb/proxy-core/worker',
   },
   outdir: `${root}/dist`,
   bundle: true,

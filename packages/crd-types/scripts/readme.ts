@@ -2,6 +2,7 @@
 import { format, resolveConfig } from 'prettier';
 import type { FieldUse, JsonSchema } from '../src/schema/json-schema.ts';
 import { resolveRef } from './crd.ts';
+import { builtComponents, components, notYet, notYetFor } from './field-status.ts';
 
 const useText: Record<FieldUse, string> = {
   'proxy-core': 'proxy-core',
@@ -17,6 +18,45 @@ const useText: Record<FieldUse, string> = {
 };
 
 type Row = { field: string; type: string; rules: string; use: string; meaning: string };
+
+const planned = (use: FieldUse) => components.includes(use) && !builtComponents.includes(use);
+
+/** Who honours the field: planned components marked, and what a built one does instead where it does not yet. */
+function useCell(use: readonly FieldUse[], notYet: string | null): string {
+  if (use.length === 0) return 'per field';
+  const who = use.map((u) => (planned(u) ? `${useText[u]} (planned)` : useText[u])).join(', ');
+  return notYet === null ? who : `${who}; **not yet**: ${notYet}`;
+}
+
+const list = (uses: readonly FieldUse[]) => uses.map((u) => `\`${u}\``).join(', ');
+
+/** Words filled into lines of at most `width` characters. */
+function wrap(text: string, width = 120): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line].join('\n');
+}
+
+/** The legend above the tables, from the same facts as the cells. */
+function legend(): string {
+  return (
+    wrap(`Every field we accept, per type. **used by** names the component that honours the field: \`proxy-core\`
+(data plane), \`alb-instance\` (instance: policy builder, status, leader work), \`ingress-translator\`, \`operator\`,
+\`admin-api\`. Built today: ${list(builtComponents)}; ${list(components.filter(planned))} are not built yet, and their
+fields say _(planned)_. Where a built component does not honour a field yet, the cell says **not yet** and what
+happens instead: the instance reports such a field on the object (\`ALB_INSTANCE_UNSUPPORTED\`) and refuses a route
+that needs protection it cannot give (auth, WAF) rather than serve it unprotected. _unplanned_: accepted and
+validated, no component is scheduled to honour it yet. **ignored**: accepted so Alauda YAML applies, and ignored
+for the reason given. "display only": informational by design. "enforced by the API server": the CRD rejects
+violations; other rules are checked by ALB.`) + '\n'
+  );
+}
 
 /** A table cell: pipes escaped, and `<x>` outside code spans escaped so Markdown does not take it for HTML. */
 const cell = (text: string) =>
@@ -68,6 +108,7 @@ function rulesText(node: JsonSchema, required: boolean, enforced: boolean): stri
 function collectRows(
   node: JsonSchema,
   defs: Record<string, JsonSchema>,
+  section: string,
   prefix: string,
   inherited: readonly FieldUse[],
   enforced: boolean,
@@ -84,34 +125,38 @@ function collectRows(
       field: `\`${field}\``,
       type: typeText(child, defs),
       rules: rulesText(resolved, required.has(name), strict),
-      use: use.length > 0 ? use.map((u) => useText[u]).join(', ') : 'per field',
+      use: useCell(
+        use,
+        notYetFor(section, field.replaceAll('[]', '').replaceAll('.<key>', ''), isNamedObject(child, defs)),
+      ),
       meaning: resolved.description ?? '',
     });
     if (child.$ref !== undefined) continue;
-    if (resolved.properties !== undefined) collectRows(resolved, defs, `${field}.`, use, strict, rows);
+    if (resolved.properties !== undefined) collectRows(resolved, defs, section, `${field}.`, use, strict, rows);
     const items = resolved.items;
     if (items !== undefined && items.$ref === undefined && items.properties !== undefined)
-      collectRows(items, defs, `${field}[].`, use, strict, rows);
+      collectRows(items, defs, section, `${field}[].`, use, strict, rows);
     const values = resolved.additionalProperties;
     if (typeof values === 'object' && values.$ref === undefined && values.properties !== undefined)
-      collectRows(values, defs, `${field}.<key>.`, use, strict, rows);
+      collectRows(values, defs, section, `${field}.<key>.`, use, strict, rows);
   }
 }
 
 /** Markdown: one section per named object type, in document order. */
 export function renderFieldReference(document: JsonSchema): string {
   const defs = document.$defs ?? {};
-  const parts: string[] = [];
+  const parts: string[] = [legend()];
   for (const [name, def] of Object.entries(defs)) {
     if (def.type !== 'object' || def.properties === undefined) continue;
     const rows: Row[] = [];
-    collectRows(def, defs, '', def['x-alb-use'] ?? [], def['x-alb-apiserver'] === true, rows);
+    collectRows(def, defs, name, '', def['x-alb-use'] ?? [], def['x-alb-apiserver'] === true, rows);
     const table = [
       '| field | type | rules | used by | meaning |',
       '| --- | --- | --- | --- | --- |',
       ...rows.map((r) => `| ${[r.field, r.type, r.rules, r.use, r.meaning].map(cell).join(' | ')} |`),
     ];
-    parts.push(`#### ${name}\n\n${def.description ?? ''}\n\n${table.join('\n')}\n`);
+    const note = notYet[name] === undefined ? '' : `**Not yet**: ${notYet[name]}.\n\n`;
+    parts.push(`#### ${name}\n\n${def.description ?? ''}\n\n${note}${table.join('\n')}\n`);
   }
   return parts.join('\n');
 }

@@ -1,4 +1,4 @@
-// Label and annotation keys (reference/alauda-alb.md 2.6, 5.3, 5.4, 7). The domain is configurable, as in ALB.
+// Label and annotation keys (Alauda ALB: config/config.go). The domain is configurable, as in ALB.
 import { AlbError, errorCodes } from './errors.ts';
 
 export const defaultDomain = 'cpaas.io';

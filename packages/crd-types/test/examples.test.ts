@@ -1,4 +1,4 @@
-// The objects of Alauda's documentation (reference/examples.md) and objects as Alauda ALB writes them validate
+// The objects of Alauda's documentation (docs/alauda-examples.md) and objects as Alauda ALB writes them validate
 // cleanly, and parseX returns them unchanged (typed), as the API server would store them.
 import t from 'tap';
 import { parseAlb2, parseFrontend, parseRule, validateAlb2, validateFrontend, validateRule } from '../src/index.ts';

@@ -1,5 +1,5 @@
-#!/usr/bin/env node
-// alb-dslx: check DSLX in Rule YAML, or explain which rule a request would hit.
+// alb-dslx: check DSLX in Rule YAML, or explain which rule a request would hit. The command is bin/alb-dslx.js,
+// which calls runCli (no entry-point detection here: it differs between Node versions and launchers).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
@@ -15,8 +15,8 @@ const usage = `usage:
       Show which rule wins for that request, and why each rule before it did not match.
       <url> is http://host/path?query or /path?query (then give the host with -H 'Host: ...').`;
 
-/** One dslx found in a file: where it came from and the value to check. */
-type FoundDslx = { label: string; name: string; priority: number; dslx: unknown; root: string };
+/** One dslx found in a file: where it came from, whether a Rule or a bare dslx list held it, and its value. */
+type FoundDslx = { label: string; name: string; priority: number; dslx: unknown; root: string; from: 'rule' | 'list' };
 
 export function runCli(argv: string[], out: (line: string) => void): number {
   const [command, ...rest] = argv;
@@ -39,19 +39,31 @@ export function runCli(argv: string[], out: (line: string) => void): number {
 function check(files: string[], out: (line: string) => void): number {
   if (files.length === 0) throw new AlbError(errorCodes.cliUsage, 'check needs at least one file');
   let problems = 0;
-  let checked = 0;
-  for (const file of files) {
-    for (const found of readDslx(file)) {
-      checked++;
-      for (const issue of validate(found.dslx, found.root)) {
-        problems++;
-        out(`${found.label}: ${issue.path}: ${issue.message} [${issue.code}]`);
-      }
+  const read = files.map((file) => readDslx(file));
+  const found = read.flatMap((r) => r.found);
+  const objects = read.reduce((sum, r) => sum + r.objects, 0);
+  for (const item of found) {
+    for (const issue of validate(item.dslx, item.root)) {
+      problems++;
+      out(`${item.label}: ${issue.path}: ${issue.message} [${issue.code}]`);
     }
   }
-  out(problems === 0 ? `ok: ${checked} dslx checked, no problems` : `${problems} problem(s) in ${checked} dslx`);
+  const rules = found.filter((f) => f.from === 'rule').length;
+  const checked = [count(files.length, 'file'), count(objects, 'object'), count(rules, 'Rule')];
+  if (found.length > rules) checked.push(count(found.length - rules, 'dslx list'));
+  if (found.length === 0) {
+    out(`nothing checked: no Rule or dslx list in ${checked[0]} (${checked[1]})`);
+    return 1;
+  }
+  out(
+    problems === 0
+      ? `ok: ${checked.join(', ')} checked, no problems`
+      : `${problems} problem(s) in ${checked.join(', ')}`,
+  );
   return problems === 0 ? 0 : 1;
 }
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 function match(args: string[], out: (line: string) => void): number {
   const { values, positionals } = parseArgs({
@@ -67,7 +79,7 @@ function match(args: string[], out: (line: string) => void): number {
   if (file === undefined || requestLine === undefined || positionals.length > 2) {
     throw new AlbError(errorCodes.cliUsage, "match needs <rules-file> and '<METHOD> <url>'");
   }
-  const rules: RuleInput[] = readDslx(file).map((f) => ({
+  const rules: RuleInput[] = readDslx(file).found.map((f) => ({
     name: f.name,
     priority: f.priority,
     dslx: f.dslx as DslxTerm[],
@@ -124,41 +136,45 @@ function parseRequest(line: string, headerArgs: string[], ip: string): MatchRequ
   return { method, url, headers, remoteAddress: ip };
 }
 
-function readDslx(file: string): FoundDslx[] {
+/** The dslx in a file, and how many objects (documents, List items) it holds: objects of other kinds are skipped. */
+function readDslx(file: string): { found: FoundDslx[]; objects: number } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new AlbError(errorCodes.cliInput, `cannot read ${file}: ${(err as Error).message}`);
   }
-  const found: FoundDslx[] = [];
+  const result = { found: [] as FoundDslx[], objects: 0 };
   parseAllDocuments(text).forEach((doc, d) => {
     if (doc.errors.length > 0)
       throw new AlbError(errorCodes.cliInput, `${file}: document ${d + 1}: ${doc.errors[0]!.message.split('\n')[0]}`);
-    collect(doc.toJS(), `${file}#${d + 1}`, found);
+    collect(doc.toJS(), `${file}#${d + 1}`, result);
   });
-  return found;
+  return result;
 }
 
-function collect(value: unknown, label: string, found: FoundDslx[]): void {
+function collect(value: unknown, label: string, into: { found: FoundDslx[]; objects: number }): void {
   if (value === null || value === undefined) return;
+  const found = into.found;
+  if (!Array.isArray(value) && typeof value === 'object' && Array.isArray((value as { items?: unknown }).items)) {
+    (value as { items: unknown[] }).items.forEach((item, i) => collect(item, `${label} items[${i}]`, into));
+    return;
+  }
+  into.objects++;
   if (Array.isArray(value)) {
-    found.push({ label, name: label, priority: 0, dslx: value, root: 'dslx' });
+    found.push({ label, name: label, priority: 0, dslx: value, root: 'dslx', from: 'list' });
     return;
   }
   if (typeof value !== 'object')
     throw new AlbError(errorCodes.cliInput, `${label}: expected a Rule, a list of Rules or a dslx list`);
   const obj = value as {
     kind?: unknown;
-    items?: unknown;
     metadata?: { name?: unknown };
     spec?: Record<string, unknown>;
     dslx?: unknown;
   };
-  if (Array.isArray(obj.items)) {
-    obj.items.forEach((item, i) => collect(item, `${label} items[${i}]`, found));
-    return;
-  }
+  // Other kinds (ALB2, Frontend, Service, ...) share files with Rules: counted, not checked.
+  if (typeof obj.kind === 'string' && obj.kind !== 'Rule') return;
   if (obj.spec !== undefined) {
     const name = typeof obj.metadata?.name === 'string' ? obj.metadata.name : label;
     const priority = typeof obj.spec.priority === 'number' ? obj.spec.priority : 0;
@@ -168,11 +184,12 @@ function collect(value: unknown, label: string, found: FoundDslx[]): void {
       priority,
       dslx: obj.spec.dslx,
       root: 'spec.dslx',
+      from: 'rule',
     });
     return;
   }
   if (obj.dslx !== undefined) {
-    found.push({ label, name: label, priority: 0, dslx: obj.dslx, root: 'dslx' });
+    found.push({ label, name: label, priority: 0, dslx: obj.dslx, root: 'dslx', from: 'list' });
     return;
   }
   throw new AlbError(errorCodes.cliInput, `${label}: expected a Rule (with spec.dslx), a list of Rules or a dslx list`);
@@ -180,8 +197,4 @@ function collect(value: unknown, label: string, found: FoundDslx[]): void {
 
 function describeIssues(issues: ValidationIssue[]): string {
   return issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-}
-
-if (import.meta.main) {
-  process.exitCode = runCli(process.argv.slice(2), (line) => console.log(line));
 }

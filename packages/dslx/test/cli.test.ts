@@ -1,11 +1,12 @@
-// The alb-dslx command, run as a real process on real files.
+// The alb-dslx command (bin/alb-dslx.js, what npm links), run as a real process on real files.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 
-const cli = new URL('../src/cli.ts', import.meta.url).pathname;
+const cli = new URL('../bin/alb-dslx.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'alb-dslx-'));
 
 function run(...args: string[]) {
@@ -50,10 +51,47 @@ spec:
 `,
 );
 
-t.test('check: valid files pass', async (t) => {
+t.test('check: valid files pass, saying what was checked', async (t) => {
   const r = run('check', rules);
   t.equal(r.code, 0);
-  t.match(r.out, /ok: 3 dslx checked, no problems/);
+  t.equal(r.out, 'ok: 1 file, 3 objects, 3 Rules checked, no problems\n');
+  const list = file(
+    'list.yaml',
+    '- {type: URL, values: [[EQ, /a]]}\n---\ndslx: [{type: METHOD, values: [[EQ, GET]]}]\n',
+  );
+  t.equal(run('check', rules, list).out, 'ok: 2 files, 5 objects, 3 Rules, 2 dslx lists checked, no problems\n');
+});
+
+t.test('check: objects of other kinds share the files and are counted, not checked', async (t) => {
+  const mixed = file(
+    'mixed.yaml',
+    `kind: ALB2
+metadata: {name: demo}
+spec: {address: 10.0.0.1}
+---
+kind: Frontend
+metadata: {name: demo-00080}
+spec: {port: 80, protocol: http}
+---
+kind: List
+items:
+  - {kind: Service, metadata: {name: web}, spec: {ports: [{port: 80}]}}
+  - {kind: Rule, metadata: {name: web}, spec: {dslx: [{type: URL, values: [[PATH_PREFIX, /web]]}]}}
+`,
+  );
+  t.match(run('check', mixed), { code: 0, out: /^ok: 1 file, 4 objects, 1 Rule checked, no problems\n$/ });
+  const quickstart = ['alb', 'ingress', 'rules', 'services'].map((f) =>
+    fileURLToPath(new URL(`../../../examples/quickstart/${f}.yaml`, import.meta.url)),
+  );
+  t.match(run('check', ...quickstart), {
+    code: 0,
+    out: /^ok: 4 files, \d+ objects, [1-9]\d* Rules checked, no problems\n$/,
+  });
+});
+
+t.test('check: files with nothing to check are not a pass', async (t) => {
+  const empty = file('empty.yaml', '# nothing here\n');
+  t.match(run('check', empty), { code: 1, out: /^nothing checked: no Rule or dslx list in 1 file \(0 objects\)\n$/ });
 });
 
 t.test('check: problems are listed with file, object and path, exit 1', async (t) => {
@@ -80,7 +118,7 @@ spec:
   );
   t.match(r.out, /spec\.dslx\[1\]\.values\[0\]: RANGE takes exactly 2 arguments, got 1 \[ALB_DSLX_ARITY\]/);
   t.match(r.out, /bad\.yaml#2: dslx\[0\]\.values\[0\]\[1\]: lookahead/);
-  t.match(r.out, /3 problem\(s\) in 2 dslx/);
+  t.match(r.out, /3 problem\(s\) in 1 file, 2 objects, 1 Rule, 1 dslx list/);
 });
 
 t.test('check: unreadable or unparseable input is a clear error, exit 2', async (t) => {

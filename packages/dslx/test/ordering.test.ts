@@ -1,4 +1,5 @@
-// ALB's rule order (reference/alauda-alb.md 3.4): priority asc, complexity desc, internal length desc, name asc.
+// ALB's rule order (Alauda ALB: controller/types/helper.go Policies.Less): priority asc, complexity desc,
+// internal length desc, name asc.
 import t from 'tap';
 import { complexity, createRuleTable, internalLength, toInternal, type DslxTerm } from '../src/index.ts';
 import { request } from './helpers.ts';

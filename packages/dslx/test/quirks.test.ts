@@ -1,4 +1,4 @@
-// ALB behaviours we deliberately fix (ARCHITECTURE.md "Semantics we keep and fix", items 1-6), each named as such.
+// ALB behaviours we deliberately fix (docs/architecture.md "Semantics we keep and fix", items 1-6), each named as such.
 import t from 'tap';
 import { compile, validate, type DslxTerm } from '../src/index.ts';
 import { keyed, request, term } from './helpers.ts';

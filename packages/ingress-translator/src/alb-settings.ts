@@ -1,4 +1,4 @@
-// What the translator needs from the ALB2, with ALB's defaults (reference/alauda-alb.md 2.1).
+// What the translator needs from the ALB2, with ALB's defaults (Alauda ALB: pkg/operator/config/external.go).
 import type { Alb2 } from '@alb/crd-types';
 import { annotations, labels } from '@alb/crd-types';
 

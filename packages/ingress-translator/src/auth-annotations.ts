@@ -1,4 +1,4 @@
-// Auth annotations -> Rule `spec.config.auth` (reference/alauda-alb.md 4.10). Auth fails closed: an auth setting
+// Auth annotations -> Rule `spec.config.auth` (Alauda ALB: pkg/controller/ext/auth). Auth fails closed: an auth setting
 // that cannot be honoured keeps the path from being served at all, rather than serving it unprotected.
 import type { AuthConfig, BasicAuthConfig, ForwardAuthConfig } from '@alb/crd-types';
 import type { AnnotationContext } from './annotation-context.ts';

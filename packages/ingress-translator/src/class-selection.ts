@@ -1,4 +1,5 @@
-// Which Ingresses this ALB handles, by class (reference/alauda-alb.md 5.1, extended with IngressClass objects).
+// Which Ingresses this ALB handles, by class (Alauda ALB: ingress/ingress_select.go, extended with IngressClass
+// objects).
 import type { AlbSettings } from './alb-settings.ts';
 import type { Ingress, IngressClass } from './kube-types.ts';
 

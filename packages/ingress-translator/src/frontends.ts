@@ -1,4 +1,4 @@
-// The Ingress Frontends (one http and one https port, reference/alauda-alb.md 5.2): which exist, which may carry
+// The Ingress Frontends (one http and one https port, Alauda ALB: ingress/need.go): which exist, which may carry
 // Rules, and their desired state: default backend handed to the oldest default-backend Ingress, and the
 // ALB-wide ingressSSLRedirect.
 import type { Frontend, FrontendSpec, RedirectConfig } from '@alb/crd-types';

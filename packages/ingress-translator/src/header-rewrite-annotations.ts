@@ -1,5 +1,6 @@
 // alb.ingress.<domain>/rewrite-request|rewrite-response (JSON) -> the Rule annotations
-// alb.rule.<domain>/rewrite-request|rewrite-response, copied verbatim once checked (reference/alauda-alb.md 4.3).
+// alb.rule.<domain>/rewrite-request|rewrite-response, copied verbatim once checked
+// (Alauda ALB: pkg/controller/extctl/header_moidy_ctl.go).
 import type { AnnotationContext } from './annotation-context.ts';
 import { annotationField } from './diagnostics.ts';
 import { diagnosticCodes } from './errors.ts';

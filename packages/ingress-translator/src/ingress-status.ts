@@ -1,4 +1,4 @@
-// Ingress `.status.loadBalancer` entries this ALB contributes (reference/alauda-alb.md 5.3 "Status").
+// Ingress `.status.loadBalancer` entries this ALB contributes (Alauda ALB: ingress/ingress_status.go).
 import { isIP } from 'node:net';
 
 export type IngressPortStatus = { port: number; protocol: 'TCP' };

@@ -1,5 +1,5 @@
 // ModSecurity annotations -> Rule `spec.config.modsecurity` and the `modsecurity-snippet` Rule annotation
-// (reference/alauda-alb.md 4.11).
+// (Alauda ALB: pkg/controller/ext/waf).
 import type { ModsecurityConfig } from '@alb/crd-types';
 import { annotations } from '@alb/crd-types';
 import type { AnnotationContext } from './annotation-context.ts';

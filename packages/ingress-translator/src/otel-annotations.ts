@@ -1,4 +1,4 @@
-// OpenTelemetry annotations -> Rule `spec.config.otel` (reference/alauda-alb.md 4.11).
+// OpenTelemetry annotations -> Rule `spec.config.otel` (Alauda ALB: pkg/controller/ext/otel).
 import type { OtelConfig } from '@alb/crd-types';
 import { formatIssue, labels, parseRule } from '@alb/crd-types';
 import type { AnnotationContext } from './annotation-context.ts';

@@ -1,4 +1,4 @@
-// An Ingress host and path -> DSLX (reference/alauda-alb.md 5.3, ARCHITECTURE.md item 1).
+// An Ingress host and path -> DSLX (Alauda ALB: ingress/ingress_sync.go GetDSLX; docs/architecture.md item 1).
 import type { DslxTerm } from '@alb/crd-types';
 import { checkRegex } from '@alb/dslx';
 import type { RegexCheck } from './regex-check.ts';

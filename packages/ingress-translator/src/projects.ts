@@ -1,4 +1,4 @@
-// Projects (reference/alauda-alb.md 6): a namespace's project is its `<domain>/project` label; an ALB serves the
+// Projects (Alauda ALB: ingress/project.go): a namespace's project is its `<domain>/project` label; an ALB serves the
 // projects it lists (instance mode) or, in port-project mode, the projects of its Ingress Frontends.
 import type { Frontend } from '@alb/crd-types';
 import { labels } from '@alb/crd-types';

@@ -1,4 +1,5 @@
-// Redirect annotations -> Rule `spec.config.redirect` (reference/alauda-alb.md 4.2), with `redirect-code` honoured.
+// Redirect annotations -> Rule `spec.config.redirect` (Alauda ALB: pkg/controller/ext/redirect), with
+// `redirect-code` honoured.
 import type { RedirectConfig } from '@alb/crd-types';
 import type { AnnotationContext } from './annotation-context.ts';
 import { readSetting, readText } from './annotation-context.ts';

@@ -1,5 +1,5 @@
-// rewrite-target, upstream-vhost, backend-protocol and CORS -> Rule spec fields (reference/alauda-alb.md 4.1,
-// 4.4, 4.7).
+// rewrite-target, upstream-vhost, backend-protocol and CORS -> Rule spec fields (Alauda ALB:
+// ingress/ingress_sync.go GenerateRule).
 import type { BackendProtocol } from '@alb/crd-types';
 import { normalizeBackendProtocol } from '@alb/crd-types';
 import type { AnnotationContext } from './annotation-context.ts';

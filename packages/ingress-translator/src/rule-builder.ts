@@ -1,4 +1,4 @@
-// One path of one Ingress on one Frontend -> a complete Rule (reference/alauda-alb.md 5.3).
+// One path of one Ingress on one Frontend -> a complete Rule (Alauda ALB: ingress/ingress_sync.go GenerateRule).
 import type { Rule, RuleConfig, RuleSpec } from '@alb/crd-types';
 import { labelValue } from '@alb/crd-types';
 import type { AlbSettings } from './alb-settings.ts';

@@ -1,4 +1,4 @@
-// proxy-connect/send/read-timeout -> Rule `spec.config.timeout` in ms (reference/alauda-alb.md 4.5).
+// proxy-connect/send/read-timeout -> Rule `spec.config.timeout` in ms (Alauda ALB: pkg/controller/ext/timeout).
 import type { TimeoutConfig } from '@alb/crd-types';
 import type { AnnotationContext } from './annotation-context.ts';
 import { readSetting } from './annotation-context.ts';

@@ -1,5 +1,5 @@
 // Which hosts of an Ingress have TLS, with which certificate, and which Frontends a host without TLS gets
-// (reference/alauda-alb.md 5.2; per host, ARCHITECTURE.md item 7).
+// (Alauda ALB: ingress/need.go; per host, docs/architecture.md item 7).
 import { annotations } from '@alb/crd-types';
 import type { SslStrategy } from './alb-settings.ts';
 import { parseBool } from './annotation-values.ts';

@@ -1,4 +1,4 @@
-// ALB actions (reference/alauda-alb.md 4.1-4.7) end to end: redirect, rewrite, vhost, header rewrites, CORS,
+// ALB actions (Alauda ALB: template/nginx/lua) end to end: redirect, rewrite, vhost, header rewrites, CORS,
 // timeouts and HTTPS to the upstream.
 import { once } from 'node:events';
 import { createServer as createHttpsServer } from 'node:https';

@@ -5,9 +5,21 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { startTestEnv } from '@alb/kube-testenv';
-import { apply, installCrds, routableAddress, yaml, type Manifest } from '../src/cluster.ts';
+import { apply, installCrds, yaml, type Manifest } from '../src/cluster.ts';
 import { freePort } from '../src/instance-process.ts';
+import { backendAddress, execInTestNetns, insideTestNetns } from '../src/test-netns.ts';
+
+// Like the e2e tests, in a network namespace of its own (the backend's address is there, nowhere else).
+if (!insideTestNetns()) {
+  await execInTestNetns([
+    process.execPath,
+    ...process.execArgv,
+    fileURLToPath(import.meta.url),
+    ...process.argv.slice(2),
+  ]);
+}
 
 const sizes = [10, 1_000];
 const samples = Number(process.env.SAMPLES ?? 40);
@@ -28,7 +40,7 @@ function ask(port: number, path: string, host: string): Promise<string> {
 const env = await startTestEnv();
 try {
   await installCrds(env);
-  const address = routableAddress();
+  const address = backendAddress();
   const backend = createServer((req, res) => res.end(req.url ?? '')).listen(0, address);
   await once(backend, 'listening');
   const backendPort = (backend.address() as AddressInfo).port;

@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
 import { kubeRequest, type TestEnv } from '@alb/kube-testenv';
 import { loadAll } from 'js-yaml';
 
@@ -94,18 +93,7 @@ export async function installCrds(env: TestEnv): Promise<Manifest[]> {
   return crds;
 }
 
-/** Reads YAML documents (as in reference/examples.md) into manifests. */
+/** Reads YAML documents into manifests. */
 export function yaml(text: string): Manifest[] {
   return loadAll(text) as Manifest[];
-}
-
-/**
- * An address of this machine the API server accepts in EndpointSlices (it refuses loopback): the first
- * non-internal IPv4. Backends of the tests listen on it.
- */
-export function routableAddress(): string {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const address of list ?? []) if (address.family === 'IPv4' && !address.internal) return address.address;
-  }
-  throw new Error('this machine has no non-loopback IPv4 address; EndpointSlices cannot point at local test backends');
 }

@@ -1,5 +1,5 @@
 // The generated CRDs (deploy/crds) on a real kube-apiserver: accepted, and Alauda's documentation examples
-// (reference/examples.md) are created unchanged, while structurally invalid objects are refused.
+// (docs/alauda-examples.md) are created unchanged, while structurally invalid objects are refused.
 import { kubeRequest, setupTestEnv } from '@alb/kube-testenv';
 import t from 'tap';
 import { apply, installCrds, read, yaml } from '../src/cluster.ts';

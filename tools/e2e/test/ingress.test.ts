@@ -5,7 +5,8 @@
 import { kubeRequest, setupTestEnv, type TestEnv } from '@alb/kube-testenv';
 import t from 'tap';
 import { backend, serviceFor } from '../src/backends.ts';
-import { apply, installCrds, read, remove, routableAddress, yaml, type Manifest } from '../src/cluster.ts';
+import { apply, installCrds, read, remove, yaml, type Manifest } from '../src/cluster.ts';
+import { backendAddress } from '../src/test-netns.ts';
 import { eventually, freePort, httpGet, startInstance, type InstanceProcess } from '../src/instance-process.ts';
 
 const albAddress = '192.0.2.77';
@@ -44,7 +45,7 @@ async function leaseHolder(env: TestEnv): Promise<string> {
 t.test('Ingress translation by an elected leader, served by every instance', { timeout: 300_000 }, async (t) => {
   const env = await setupTestEnv(t);
   await installCrds(env);
-  const address = routableAddress();
+  const address = backendAddress();
   await apply(
     env,
     ...serviceFor('web', address, await backend(t, address, 'web')),

@@ -4,7 +4,8 @@
 import { kubeRequest, setupTestEnv, type TestEnv } from '@alb/kube-testenv';
 import t from 'tap';
 import { backend, serviceFor } from '../src/backends.ts';
-import { apply, installCrds, read, remove, routableAddress, yaml, type Manifest } from '../src/cluster.ts';
+import { apply, installCrds, read, remove, yaml, type Manifest } from '../src/cluster.ts';
+import { backendAddress } from '../src/test-netns.ts';
 import { eventually, freePort, httpGet, startInstance } from '../src/instance-process.ts';
 
 /** A request the documentation's seven-term rule matches (the client IP comes from a trusted X-Forwarded-For). */
@@ -22,13 +23,13 @@ const sevenTermRequest = {
 t.test('kube mode end to end', { timeout: 300_000 }, async (t) => {
   const env: TestEnv = await setupTestEnv(t);
   await installCrds(env);
-  const address = routableAddress();
+  const address = backendAddress();
   const helloPort = await backend(t, address, 'hello-world');
   const webPort = await backend(t, address, 'web');
   const port = await freePort();
   await apply(env, ...yaml('apiVersion: v1\nkind: Namespace\nmetadata: { name: cpaas-system }'));
   await apply(env, ...serviceFor('hello-world', address, helloPort), ...serviceFor('web', address, webPort));
-  // reference/examples.md, with a free port instead of 80 and a default backend to tell misses apart.
+  // The documentation's objects, with a free port instead of 80 and a default backend to tell misses apart.
   const [alb, frontend, rule] = yaml(`apiVersion: crd.alauda.io/v2beta1
 kind: ALB2
 metadata: { name: alb-demo, namespace: kube-system }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { kubeRequest, renderKubeconfig, setupTestEnv } from '@alb/kube-testenv';
 import t from 'tap';
 import { backend, serviceFor } from '../src/backends.ts';
-import { apply, installCrds, read, routableAddress, yaml, type Manifest } from '../src/cluster.ts';
+import { apply, installCrds, read, yaml, type Manifest } from '../src/cluster.ts';
+import { backendAddress } from '../src/test-netns.ts';
 import { eventually, freePort, httpGet, startInstance } from '../src/instance-process.ts';
 
 t.test('the instance works with exactly the rights of deploy/instance/rbac.yaml', { timeout: 300_000 }, async (t) => {
@@ -52,7 +53,7 @@ spec:
     Manifest,
     Manifest,
   ];
-  const address = routableAddress();
+  const address = backendAddress();
   await apply(env, frontend, rule, alb, ingress, ...serviceFor('web', address, await backend(t, address, 'web')));
   const instance = await startInstance(
     [

@@ -1,6 +1,6 @@
 /**
  * Who honours a field. Everything is validated here; these say which (planned) component acts on it, per
- * ARCHITECTURE.md. `display`: informational by design; `status`: written by ALB; `k8s`: standard object fields;
+ * docs/architecture.md. `display`: informational by design; `status`: written by ALB; `k8s`: standard object fields;
  * `ignored`: accepted and ignored (the description says why); `unplanned`: accepted and validated, but no
  * component is scheduled to honour it yet.
  */
