@@ -389,14 +389,20 @@ subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: team-a }]`)
   );
 
   await t.test('reviews are cached; the ServiceAccount has no other rights', async (t) => {
-    const count = async () => {
+    const count = async (name: string) => {
       const text = await (await fetch(`${api.url}/metrics`)).text();
-      return Number(/alb_admin_token_reviews_total (\d+)/.exec(text)![1]);
+      return Number(new RegExp(`${name} (\\d+)`).exec(text)![1]);
     };
-    await call('GET', '/v1/whoami', 'bob');
-    const before = await count();
+    await call('GET', '/v1/projects/p2/usage', 'bob');
+    const reviews = await count('alb_admin_token_reviews_total');
+    const accessReviews = await count('alb_admin_access_reviews_total');
     for (let i = 0; i < 5; i++) t.equal((await call('GET', '/v1/projects/p2/usage', 'bob')).status, 200);
-    t.equal(await count(), before, 'no TokenReview for a token seen a moment ago');
+    t.equal(await count('alb_admin_token_reviews_total'), reviews, 'no TokenReview for a token seen a moment ago');
+    t.equal(
+      await count('alb_admin_access_reviews_total'),
+      accessReviews,
+      'nor a SubjectAccessReview for the same question',
+    );
     for (const path of ['/api/v1/secrets', '/api/v1/namespaces/albs/configmaps', '/apis/apps/v1/deployments']) {
       const answer = await kubeRequest(env, { path, token: saToken });
       t.equal(answer.status, 403, `the admin API cannot read ${path}`);
