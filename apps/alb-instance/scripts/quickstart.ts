@@ -43,8 +43,19 @@ const instance = spawn(
     stdio: ['ignore', 'inherit', 'inherit'],
   },
 );
+// The admin API on the same directory (apps/admin-api/scripts/quickstart.ts): it answers with its URL and a demo token.
+const admin = spawn(
+  process.execPath,
+  [fileURLToPath(new URL('../../admin-api/scripts/quickstart.ts', import.meta.url)), '--dir', dir],
+  { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+);
+const adminReady = new Promise<{ url?: string; token?: string; error?: string }>((resolve) => {
+  admin.once('message', (message) => resolve(message as { url?: string; token?: string; error?: string }));
+  admin.once('exit', () => resolve({ error: 'the admin API stopped' }));
+});
 const stop = () => {
   instance.kill('SIGTERM');
+  admin.kill('SIGTERM');
   for (const server of servers) server.close();
 };
 process.on('SIGINT', stop);
@@ -82,9 +93,17 @@ const tries: Array<[string, string]> = [
   ['curl -s -H "Host: shop.example.com" -H "x-canary: true" http://127.0.0.1:8080/', 'canary: GET /'],
   ['curl -s -H "Host: blog.example.com" http://127.0.0.1:8080/blog/posts/1', 'api: GET /posts/1'],
 ];
+const adminApi = await adminReady;
+const adminLines =
+  adminApi.url === undefined
+    ? `Admin API: not started (${adminApi.error})`
+    : `Admin API and web page: ${adminApi.url} (demo admin token, new at every start: ${adminApi.token})
+  changes made there are written to ${dir}/admin-api/ and route within a second; e.g.
+  curl -s -H "Authorization: Bearer ${adminApi.token}" ${adminApi.url}v1/albs`;
 console.log(`
 ALB is serving ${dir} on http://127.0.0.1:8080 (edit the YAML there: changes apply live).
 Operations: http://127.0.0.1:${opsPort}/healthz  /readyz  /metrics
+${adminLines}
 
 Try (each line shows what it answers):
 ${tries.map(([command, answer]) => `  ${command.padEnd(96)} # -> ${answer}`).join('\n')}

@@ -4,7 +4,13 @@
 import type { FieldUse } from '../src/schema/json-schema.ts';
 
 /** The components of `x-alb-use` that are built; the others are planned (test/field-status.test.ts checks it). */
-export const builtComponents: readonly FieldUse[] = ['proxy-core', 'alb-instance', 'ingress-translator', 'operator'];
+export const builtComponents: readonly FieldUse[] = [
+  'proxy-core',
+  'alb-instance',
+  'ingress-translator',
+  'operator',
+  'admin-api',
+];
 
 /** Components that honour fields (the other `x-alb-use` values describe fields, not components). */
 export const components: readonly FieldUse[] = [
@@ -40,7 +46,7 @@ export const notYet: Readonly<Record<string, string>> = {
   'KeepaliveConfig.http.header_timeout': 'reported as not applied',
   'Alb2Config.enableALb': 'not read: Frontends and Rules are always served',
   'Alb2Config.portProjects':
-    'the operator writes the port-info ConfigMap; Frontend project labels are not rewritten per port range',
+    'the operator writes the port-info ConfigMap; alb-instance does not rewrite Frontend project labels per port range; the admin API and its admission policy keep Frontends inside their segments',
   'Alb2Config.enableIPV6': 'not read: listeners bind to `--bind`',
   'Alb2Config.enableHTTP2': 'HTTP/2 is not served',
   'Alb2Config.enablePrometheus': 'not read: `/metrics` is always on the ops port',

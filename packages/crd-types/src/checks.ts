@@ -96,28 +96,44 @@ export function checkRule(object: Obj, domain: string): ValidationIssue[] {
   return out;
 }
 
-/** Problem with a `portProjects` JSON string, or null. */
-export function portProjectsProblem(text: string): string | null {
+/** One entry of an ALB2's `portProjects`: an inclusive port range (`start === end` for a single port). */
+export type PortProject = { port: string; start: number; end: number; projects: string[] };
+
+/**
+ * An ALB2's `portProjects` JSON string (`[{"port":"113-333","projects":["p1"]}]`) as entries, or the problem that
+ * stops it. Ranges are inclusive, within 1-65535, with start < end as ALB requires; overlaps are not checked here.
+ */
+export function parsePortProjects(
+  text: string,
+): { entries: PortProject[]; problem: null } | { entries: null; problem: string } {
+  const fail = (problem: string) => ({ entries: null, problem });
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return 'is not valid JSON';
+    return fail('is not valid JSON');
   }
-  if (!Array.isArray(parsed)) return 'must be a JSON list';
+  if (!Array.isArray(parsed)) return fail('must be a JSON list');
+  const entries: PortProject[] = [];
   for (const [i, entry] of parsed.entries()) {
-    if (!isObj(entry)) return `entry ${i} must be an object with port and projects`;
+    if (!isObj(entry)) return fail(`entry ${i} must be an object with port and projects`);
     const port = entry.port;
     const range = typeof port === 'string' ? /^(\d+)(?:-(\d+))?$/.exec(port) : null;
-    if (range === null) return `entry ${i}: port must be a string like "80" or "113-333", got ${describe(port)}`;
+    if (range === null) return fail(`entry ${i}: port must be a string like "80" or "113-333", got ${describe(port)}`);
     const start = Number(range[1]);
     const end = range[2] === undefined ? start : Number(range[2]);
     if (start < 1 || end > 65535 || (range[2] !== undefined && start >= end))
-      return `entry ${i}: port range ${port} must be within 1-65535 with start < end`;
+      return fail(`entry ${i}: port range ${port} must be within 1-65535 with start < end`);
     if (!Array.isArray(entry.projects) || !entry.projects.every((p) => typeof p === 'string'))
-      return `entry ${i}: projects must be a list of project names`;
+      return fail(`entry ${i}: projects must be a list of project names`);
+    entries.push({ port: port as string, start, end, projects: [...entry.projects] });
   }
-  return null;
+  return { entries, problem: null };
+}
+
+/** Problem with a `portProjects` JSON string, or null. */
+export function portProjectsProblem(text: string): string | null {
+  return parsePortProjects(text).problem;
 }
 
 /** Problem with a `bindNIC` JSON string, or null. */

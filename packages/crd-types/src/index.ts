@@ -1,4 +1,6 @@
 export { acceptedCondition, conditionReasons, conditionTypes } from './conditions.ts';
+export { parsePortProjects } from './checks.ts';
+export type { PortProject } from './checks.ts';
 export { AlbError, errorCodes, issueCodes, warningCodes } from './errors.ts';
 export type { IssueCode } from './errors.ts';
 export { frontendName, parseFrontendName } from './frontend-name.ts';
@@ -35,7 +37,8 @@ export type {
   Source,
   TimeoutConfig,
 } from './generated/types.ts';
-export type { Severity, ValidationIssue } from './issues.ts';
+export { handledKeywords, issueFromAjv } from './issues.ts';
+export type { AjvError, Severity, ValidationIssue } from './issues.ts';
 export {
   annotations,
   defaultDomain,
@@ -58,6 +61,7 @@ export {
 } from './protocols.ts';
 export type { BackendProtocol } from './protocols.ts';
 export { rootTypes, schemaDefs, schemaDocument } from './schema/document.ts';
+export { vendorKeywords } from './schema/json-schema.ts';
 export type { FieldUse, JsonSchema } from './schema/json-schema.ts';
 export {
   formatIssue,

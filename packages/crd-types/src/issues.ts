@@ -72,7 +72,8 @@ function rangeMessage(schema: JsonSchema | undefined, data: unknown): string {
 /** The schema of property `name` of `parent`, with a ref resolved. */
 function propertySchema(parent: JsonSchema | undefined, name: string): JsonSchema | undefined {
   const child = parent?.properties?.[name];
-  if (child?.$ref !== undefined) return schemaDefs[child.$ref.replace('#/$defs/', '')];
+  // `#/$defs/X` here; `X#` where the types are registered one by one (an HTTP API's shared schemas).
+  if (child?.$ref !== undefined) return schemaDefs[child.$ref.replace('#/$defs/', '').replace(/#$/, '')];
   return child;
 }
 

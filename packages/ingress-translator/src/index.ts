@@ -1,4 +1,5 @@
-export { albAddresses } from './alb-settings.ts';
+export { albAddresses, albSettings, allProjects } from './alb-settings.ts';
+export type { AlbSettings } from './alb-settings.ts';
 export {
   albIngressAnnotations,
   nginxAnnotations,
@@ -25,6 +26,7 @@ export type {
   ServicePort,
 } from './kube-types.ts';
 export { pathMatch, searchableDsl } from './path-match.ts';
+export { frontendProjects, serves } from './projects.ts';
 export { ruleName } from './rule-name.ts';
 export { translateIngresses } from './translate.ts';
 export type { TranslateInput, TranslateOutput } from './translate.ts';

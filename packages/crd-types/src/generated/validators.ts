@@ -4291,8 +4291,8 @@ validate63.errors = vErrors;
 return errors === 0;
 }
 
-const schema28 = {"type":"object","additionalProperties":false,"properties":{"tcp":{"type":"object","additionalProperties":false,"properties":{"idle":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"count":{"type":"integer","minimum":0}}},"http":{"type":"object","additionalProperties":false,"properties":{"timeout":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"header_timeout":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"requests":{"type":"integer","minimum":0}}}}};
-const pattern8 = new RegExp("^([0-9]+(ms|s|m|h|d|w|M|y)?)*$", "u");
+const schema28 = {"type":"object","additionalProperties":false,"properties":{"tcp":{"type":"object","additionalProperties":false,"properties":{"idle":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"count":{"type":"integer","minimum":0}}},"http":{"type":"object","additionalProperties":false,"properties":{"timeout":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"header_timeout":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$","x-alb-format":"a time such as 30 (seconds), 30s, 5m or 1h30m"},"requests":{"type":"integer","minimum":0}}}}};
+const pattern8 = new RegExp("^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$", "u");
 
 function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4329,7 +4329,7 @@ if(data0.idle !== undefined){
 let data1 = data0.idle;
 if(typeof data1 === "string"){
 if(!pattern8.test(data1)){
-const err2 = {instancePath:instancePath+"/tcp/idle",schemaPath:"#/properties/tcp/properties/idle/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$",parentSchema:schema28.properties.tcp.properties.idle,data:data1};
+const err2 = {instancePath:instancePath+"/tcp/idle",schemaPath:"#/properties/tcp/properties/idle/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$",parentSchema:schema28.properties.tcp.properties.idle,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4354,7 +4354,7 @@ if(data0.interval !== undefined){
 let data2 = data0.interval;
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
-const err4 = {instancePath:instancePath+"/tcp/interval",schemaPath:"#/properties/tcp/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$",parentSchema:schema28.properties.tcp.properties.interval,data:data2};
+const err4 = {instancePath:instancePath+"/tcp/interval",schemaPath:"#/properties/tcp/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$",parentSchema:schema28.properties.tcp.properties.interval,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4431,7 +4431,7 @@ if(data4.timeout !== undefined){
 let data5 = data4.timeout;
 if(typeof data5 === "string"){
 if(!pattern8.test(data5)){
-const err10 = {instancePath:instancePath+"/http/timeout",schemaPath:"#/properties/http/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$",parentSchema:schema28.properties.http.properties.timeout,data:data5};
+const err10 = {instancePath:instancePath+"/http/timeout",schemaPath:"#/properties/http/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$",parentSchema:schema28.properties.http.properties.timeout,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4456,7 +4456,7 @@ if(data4.header_timeout !== undefined){
 let data6 = data4.header_timeout;
 if(typeof data6 === "string"){
 if(!pattern8.test(data6)){
-const err12 = {instancePath:instancePath+"/http/header_timeout",schemaPath:"#/properties/http/properties/header_timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y)?)*$",parentSchema:schema28.properties.http.properties.header_timeout,data:data6};
+const err12 = {instancePath:instancePath+"/http/header_timeout",schemaPath:"#/properties/http/properties/header_timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$"+"\"",schema:"^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$",parentSchema:schema28.properties.http.properties.header_timeout,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }

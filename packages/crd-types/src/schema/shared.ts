@@ -32,7 +32,8 @@ const port = (description: string): JsonSchema => ({
 const nginxTime = (description: string): JsonSchema => ({
   type: 'string',
   description,
-  pattern: '^([0-9]+(ms|s|m|h|d|w|M|y)?)*$',
+  // Unambiguous on purpose: `([0-9]+(unit)?)*` backtracks exponentially on digits that fail at the end.
+  pattern: '^([0-9]+(ms|s|m|h|d|w|M|y))*[0-9]*$',
   'x-alb-format': 'a time such as 30 (seconds), 30s, 5m or 1h30m',
 });
 
