@@ -1,20 +1,17 @@
 import { RuleCompileCache } from '@alb/dslx';
 import { Balancer } from './balancer/balancer.ts';
 import { createEndpoint, targetKey, UpstreamTarget } from './balancer/endpoint.ts';
-import type { DataPlaneConfig, ListenerConfig } from './config.ts';
+import type { DataPlaneConfig, ListenerConfig, ListenerProtocol } from './config.ts';
 import { AlbError, ConfigError, errorCodes } from './errors.ts';
 import { defaultLimits, type HttpLimits } from './http/limits.ts';
 import { TrustedProxies } from './http/trusted-proxies.ts';
 import { ListenerStats, snapshotStats, type StatsSnapshot } from './metrics.ts';
-import {
-  defaultKeepalive,
-  type EngineSettings,
-  type KeepaliveSettings,
-  type Logger,
-} from './proxy/listener-context.ts';
-import { Listener } from './proxy/listener.ts';
+import { HttpListener } from './proxy/http-listener.ts';
+import type { EngineSettings, Logger } from './proxy/listener-context.ts';
+import type { PortListener } from './proxy/port-listener.ts';
+import { compileHttpPortState, type CompileEnv, type HttpPortState } from './proxy/port-state.ts';
 import type { PoolOptions } from './proxy/upstream-pool.ts';
-import { compileRoutingTable, type RouteIssue } from './router/route.ts';
+import type { RouteIssue } from './router/route.ts';
 
 export type EngineOptions = {
   /** Address the listeners bind to (default 0.0.0.0). */
@@ -44,7 +41,22 @@ export type ApplyResult = {
   failed: Array<{ port: number; error: string }>;
 };
 
-const supportedProtocols = new Set(['http']);
+/**
+ * How each listener protocol is compiled and served: `apply` compiles a port's config with `compile` (pure, may
+ * report issues), then either swaps the result into the running listener of that port and protocol, or opens a
+ * new one with `create`. A protocol plugs in here (TLS, HTTP/2, TCP and UDP next to `http`).
+ */
+type ListenerKind<State> = {
+  compile(config: ListenerConfig, env: CompileEnv): State;
+  create(port: number, stats: ListenerStats, settings: EngineSettings, state: State): PortListener<State>;
+};
+
+const listenerKinds: { readonly [P in ListenerProtocol]: ListenerKind<unknown> } = {
+  http: {
+    compile: compileHttpPortState,
+    create: (port, stats, settings, state) => new HttpListener(port, stats, settings, state as HttpPortState),
+  },
+};
 
 /** Client connections per listener and worker when `maxConnections` is not given. */
 export const defaultMaxConnections = 10_000;
@@ -55,7 +67,7 @@ export const defaultMaxConnections = 10_000;
  * (open ports, pooled connections, counters), what changed is swapped in one assignment per port.
  */
 export class Engine {
-  private readonly listeners = new Map<number, Listener>();
+  private readonly listeners = new Map<number, PortListener>();
   private readonly statsByPort = new Map<number, ListenerStats>();
   /** Compiled dslx per port, reused by the next apply (most rules survive a config change). */
   private compileCaches = new Map<number, RuleCompileCache>();
@@ -66,7 +78,7 @@ export class Engine {
   private readonly poolOptions: PoolOptions;
   private readonly drainTimeoutMs: number;
   private readonly sweeper: NodeJS.Timeout;
-  private readonly draining = new Set<Listener>();
+  private readonly draining = new Set<PortListener>();
   private closed = false;
 
   constructor(options: EngineOptions = {}) {
@@ -114,35 +126,33 @@ export class Engine {
       const cache = this.compileCaches.get(l.port) ?? new RuleCompileCache();
       caches.set(l.port, cache);
       const stats = this.statsFor(l.port);
-      const routing = compileRoutingTable(l, balancers, stats, issues, cache);
+      const state = listenerKinds[l.protocol].compile(l, { balancers, trusted, stats, cache, issues });
       cache.prune();
       // Counters of rules that left the config go with them: series stay bounded by what is configured.
       stats.keepRoutes(new Set(l.rules.map((r) => r.name)));
-      return { config: l, routing };
+      return { config: l, state };
     });
     this.compileCaches = caches;
 
-    const opening: Array<{ port: number; listener: Listener }> = [];
-    const wanted = new Set<number>();
-    for (const { config: l, routing } of compiled) {
-      wanted.add(l.port);
-      const keepalive = keepaliveOf(l);
-      const existing = this.listeners.get(l.port);
-      if (existing !== undefined) {
-        existing.routing = routing;
-        existing.keepalive = keepalive;
-        existing.trusted = trusted;
-        continue;
-      }
-      const listener = new Listener(l.port, this.statsFor(l.port), this.settings, routing, keepalive, trusted);
-      this.listeners.set(l.port, listener);
-      opening.push({ port: l.port, listener });
-    }
+    const opening: Array<{ port: number; listener: PortListener }> = [];
+    const wanted = new Map<number, ListenerProtocol>();
+    for (const { config: l } of compiled) wanted.set(l.port, l.protocol);
+    // Ports that left the config, or now speak another protocol, stop accepting first (so the port is free).
     for (const [port, listener] of this.listeners) {
-      if (!wanted.has(port)) {
+      if (wanted.get(port) !== listener.protocol) {
         this.listeners.delete(port);
         this.startDrain(listener);
       }
+    }
+    for (const { config: l, state } of compiled) {
+      const existing = this.listeners.get(l.port);
+      if (existing !== undefined) {
+        existing.state = state; // the swap: requests from now on read the new state
+        continue;
+      }
+      const listener = listenerKinds[l.protocol].create(l.port, this.statsFor(l.port), this.settings, state);
+      this.listeners.set(l.port, listener);
+      opening.push({ port: l.port, listener });
     }
     for (const [key, target] of this.targets) if (!targets.has(key)) target.close();
     this.targets = targets;
@@ -181,7 +191,7 @@ export class Engine {
     clearInterval(this.sweeper);
   }
 
-  private startDrain(listener: Listener): void {
+  private startDrain(listener: PortListener): void {
     listener.drain();
     this.draining.add(listener);
     const started = Date.now();
@@ -218,7 +228,7 @@ function checkStructure(config: DataPlaneConfig): string[] {
       problems.push(`listeners[${i}].port: must be 1-65535, got ${l.port}`);
     else if (ports.has(l.port)) problems.push(`listeners[${i}].port: ${l.port} is listed twice`);
     ports.add(l.port);
-    if (!supportedProtocols.has(l.protocol))
+    if (!Object.hasOwn(listenerKinds, l.protocol))
       problems.push(`listeners[${i}].protocol: ${JSON.stringify(l.protocol)} is not supported yet (http only)`);
   });
   const groups = new Set<string>();
@@ -234,15 +244,6 @@ function checkStructure(config: DataPlaneConfig): string[] {
     });
   });
   return problems;
-}
-
-function keepaliveOf(listener: ListenerConfig): KeepaliveSettings {
-  const k = listener.keepalive;
-  return {
-    timeoutMs: k?.timeoutMs ?? defaultKeepalive.timeoutMs,
-    headerTimeoutMs: k?.headerTimeoutMs ?? defaultKeepalive.headerTimeoutMs,
-    requests: k?.requests ?? defaultKeepalive.requests,
-  };
 }
 
 function sleep(ms: number): Promise<void> {

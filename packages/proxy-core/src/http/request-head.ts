@@ -12,7 +12,8 @@ export type RequestHead = {
   target: string;
   /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
   versionMinor: number;
-  /** The buffer holding the head (the field offsets point into it). */
+  /** The buffer holding the head (the field offsets point into it); on plain TCP the shared read buffer, valid only
+   * while the read that brought it is handled. */
   source: Buffer;
   fields: HeaderFields;
   /** Lower-case names; a repeated field gives an array of its values in order. */

@@ -1,7 +1,6 @@
 import type { HttpLimits } from '../http/limits.ts';
-import type { TrustedProxies } from '../http/trusted-proxies.ts';
 import type { ListenerStats } from '../metrics.ts';
-import type { RoutingTable } from '../router/route.ts';
+import type { HttpPortState } from './port-state.ts';
 
 /** The subset of a pino-like logger the data plane uses; absent means silent. */
 export type Logger = {
@@ -22,19 +21,13 @@ export type EngineSettings = {
   logger: Logger | null;
 };
 
-export type KeepaliveSettings = { timeoutMs: number; headerTimeoutMs: number; requests: number };
-
-/** nginx defaults: keepalive_timeout 75 s, client_header_timeout 60 s, keepalive_requests 1000. */
-export const defaultKeepalive: KeepaliveSettings = { timeoutMs: 75_000, headerTimeoutMs: 60_000, requests: 1000 };
-
-/** What a client connection needs from its listener; `routing`, `keepalive` and `trusted` change on apply. */
+/** What an HTTP connection needs from its listener. */
 export type ListenerContext = {
   readonly port: number;
   readonly stats: ListenerStats;
   readonly settings: EngineSettings;
-  routing: RoutingTable;
-  keepalive: KeepaliveSettings;
-  trusted: TrustedProxies | null;
-  /** Set when the port left the config: finish in-flight requests, accept no new ones. */
-  draining: boolean;
+  /** The port's compiled config; replaced whole on apply, read once per request. */
+  readonly state: HttpPortState;
+  /** Set when the port left the config (or the engine closes): finish in-flight requests, accept no new ones. */
+  readonly draining: boolean;
 };

@@ -11,9 +11,11 @@ import type { Balancer } from '../balancer/balancer.ts';
 import type { ListenerConfig, RouteConfig, RuleConfig, TimeoutConfig } from '../config.ts';
 import type { ListenerStats, RouteStats } from '../metrics.ts';
 import { checkRouteHeads } from './check-route-heads.ts';
+import { localAnswer, type LocalAnswer } from './local-answer.ts';
 
 /** A rule's compiled behaviour: everything decided at config time, `null` for what it does not use. */
 export type Route = {
+  readonly kind: 'route';
   /** The rule name, or '' for the listener's default backend. */
   readonly name: string;
   readonly sourceLabel: string;
@@ -30,6 +32,8 @@ export type Route = {
   readonly readTimeoutMs: number;
   /** This rule's counters (kept across config changes by rule name). */
   readonly stats: RouteStats;
+  /** ALB's answer when the backend group has no endpoints (500 InvalidBalancer), made once. */
+  readonly noBackends: LocalAnswer;
 };
 
 /** nginx's proxy timeout defaults, which ALB keeps (tweak http.conf): connect 5 s, send and read 120 s. */
@@ -108,7 +112,8 @@ function compileRoute(
   if (!ok) return null;
   const timeouts = { ...defaultTimeouts, ...definedOnly(listenerTimeouts), ...definedOnly(config.timeouts) };
   const source = config.source;
-  return {
+  const route: { -readonly [K in keyof Route]: Route[K] } = {
+    kind: 'route',
     name,
     sourceLabel: source ? `${source.type}/${source.namespace}/${source.name}` : '',
     balancer,
@@ -123,8 +128,14 @@ function compileRoute(
     sendTimeoutMs: timeouts.sendMs,
     readTimeoutMs: timeouts.readMs,
     stats: stats.forRoute(name),
+    noBackends: unsetAnswer,
   };
+  route.noBackends = localAnswer(500, 'InvalidBalancer : no valid backends', null, route);
+  return route;
 }
+
+/** Replaced before the route is used; keeps the object's shape fixed from its creation. */
+const unsetAnswer = localAnswer(500, null, null, null);
 
 function definedOnly(timeouts: TimeoutConfig | null | undefined): Partial<typeof defaultTimeouts> {
   const out: Partial<typeof defaultTimeouts> = {};

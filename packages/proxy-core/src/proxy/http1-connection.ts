@@ -1,18 +1,17 @@
 import { RequestView } from '@alb/dslx';
 import type { Socket } from 'node:net';
-import { corsHeaders } from '../actions/cors.ts';
 import type { HeaderList } from '../actions/header-rewrite.ts';
 import type { RequestContext } from '../actions/request-context.ts';
 import type { Endpoint } from '../balancer/endpoint.ts';
 import { ChunkedDecoder } from '../http/chunked-decoder.ts';
 import { headBuilder } from '../http/head-builder.ts';
-import { fieldValueBytes } from '../http/head-bytes.ts';
 import type { HeadError } from '../http/head-error.ts';
 import { parseRequestHead, type RequestHead } from '../http/request-head.ts';
 import { parseResponseHead, type ResponseHead } from '../http/response-head.ts';
 import { statusText } from '../http/status-text.ts';
 import { resolveClientIp } from '../http/trusted-proxies.ts';
 import type { Route } from '../router/route.ts';
+import { routeRequest } from '../router/route-request.ts';
 import { buildClientHead, buildTunnelHead, buildUpstreamHead } from './forward-heads.ts';
 import type { ListenerContext } from './listener-context.ts';
 import { localResponse } from './local-response.ts';
@@ -45,22 +44,32 @@ const MAX_DISCARD_BYTES = 64 * 1024;
 const MAX_EARLY_BODY_BYTES = 64 * 1024;
 
 /**
- * One client connection: reads request heads strictly, routes each request, proxies it to an upstream (streaming
- * both bodies with backpressure), and keeps the connection for the next request (pipelined or not) when both
- * sides allow it. One exchange at a time; bytes of a pipelined next request wait in `input`.
+ * One HTTP/1.1 client connection, over plain TCP or TLS: reads request heads strictly, routes each request,
+ * proxies it to an upstream (streaming both bodies with backpressure), and keeps the connection for the next
+ * request (pipelined or not) when both sides allow it. One exchange at a time; bytes of a pipelined next request
+ * wait in `input`.
  *
- * Hot path notes: heads are forwarded by copying the kept lines byte for byte into one Buffer (no strings per
- * header); the response head and the first body bytes leave in one write; upstream data arrives in a shared read
- * buffer and is copied only into what is written; timeouts are checked by the listener's sweeper, not timers.
+ * Hot path notes: client bytes arrive in a shared read buffer (plain TCP) and are parsed in place; the upstream
+ * head is built while they are valid, and only bytes kept for later are copied. Heads are forwarded by copying the
+ * kept lines byte for byte into one Buffer (no strings per header); the response head and the first body bytes
+ * leave in one write; upstream data arrives in a shared read buffer too; timeouts are checked by the listener's
+ * sweeper, not timers.
  */
-export class ClientConnection implements UpstreamOwner {
+export class Http1Connection implements UpstreamOwner {
   readonly socket: Socket;
   private readonly listener: ListenerContext;
   private readonly peerIp: string;
+  /** `https` on a TLS port: what X-Forwarded-Proto, redirects and the affinity cookie's Secure flag say. */
+  private readonly scheme: 'http' | 'https';
   private phase = HEAD;
   /** Re-entrancy guard: readHeads may be reached again from inside an exchange it started. */
   private readingHeads = false;
+  /**
+   * Client bytes not handled yet. Inside `onClientData` they may still be the caller's shared read buffer
+   * (`inputBorrowed`); before it returns, whatever is left is copied.
+   */
   private input: Buffer | null = null;
+  private inputBorrowed = false;
   /** When the current head started arriving (0: idle between requests). */
   headStartedAt = 0;
   lastActivity: number;
@@ -70,6 +79,8 @@ export class ClientConnection implements UpstreamOwner {
 
   // The current exchange.
   private head: RequestHead | null = null;
+  /** The request head for the upstream, built while the client's bytes were valid (sent again on a retry). */
+  private upstreamHead: Buffer | null = null;
   private route: Route | null = null;
   private ctx: RequestContext | null = null;
   private closeAfterResponse = false;
@@ -96,13 +107,14 @@ export class ClientConnection implements UpstreamOwner {
   private affinityCookie: string | null = null;
   private status = 0;
 
-  constructor(socket: Socket, listener: ListenerContext, now: number) {
+  /** `socket` is connected; its bytes come through `onClientData` (the listener wires how). */
+  constructor(socket: Socket, listener: ListenerContext, now: number, scheme: 'http' | 'https') {
     this.socket = socket;
     this.listener = listener;
+    this.scheme = scheme;
     this.peerIp = normalizePeer(socket.remoteAddress);
     this.lastActivity = now;
     listener.stats.activeConnections++;
-    socket.on('data', (chunk: Buffer) => this.onClientData(chunk));
     socket.on('end', () => this.onClientEnd());
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.onClosed());
@@ -157,20 +169,37 @@ export class ClientConnection implements UpstreamOwner {
 
   // ---- client side ----
 
-  private onClientData(chunk: Buffer): void {
+  /**
+   * Client bytes `buf[0, length)`. `borrowed`: the buffer is shared and valid only during this call (anything
+   * kept is copied before it returns); otherwise the chunk is this connection's (a stream socket's 'data').
+   */
+  onClientData(buf: Buffer, length: number, borrowed: boolean): void {
     this.lastActivity = Date.now();
     const phase = this.phase;
     if (phase === TUNNEL) {
       this.upstreamDeadline = this.lastActivity + this.route!.readTimeoutMs;
-      if (this.upstream !== null && !this.upstream.socket.write(chunk)) this.socket.pause();
+      const bytes = borrowed ? copy(buf, 0, length) : buf;
+      if (this.upstream !== null && !this.upstream.socket.write(bytes)) this.socket.pause();
       return;
     }
     if (phase === CLOSED) return;
-    this.input = this.input === null ? chunk : Buffer.concat([this.input, chunk]);
+    const chunk = length === buf.length ? buf : buf.subarray(0, length);
+    if (this.input === null) {
+      this.input = chunk;
+      this.inputBorrowed = borrowed;
+    } else {
+      this.input = Buffer.concat([this.input, chunk]);
+      this.inputBorrowed = false;
+    }
     if (phase === HEAD) this.readHeads();
     else if (phase === BODY) this.forwardRequestBody();
     else if (phase === DISCARD) this.discardRequestBody();
     else if (this.input.length > this.listener.settings.limits.maxHeadBytes) this.socket.pause(); // pipelined backlog
+    // What is left waits for later: it must not stay in a buffer the next read overwrites.
+    if (this.inputBorrowed) {
+      if (this.input !== null) this.input = copy(this.input, 0, this.input.length);
+      this.inputBorrowed = false;
+    }
   }
 
   private onClientEnd(): void {
@@ -192,6 +221,7 @@ export class ClientConnection implements UpstreamOwner {
   private endConnection(last?: Buffer): void {
     this.phase = CLOSED;
     this.input = null;
+    this.inputBorrowed = false;
     if (last === undefined) this.socket.end();
     else this.socket.end(last);
   }
@@ -282,7 +312,8 @@ export class ClientConnection implements UpstreamOwner {
     this.affinityCookie = null;
     this.upstreamReady = false;
     const listener = this.listener;
-    this.closeAfterResponse = !head.keepAlive || listener.draining || this.served >= listener.keepalive.requests;
+    const state = listener.state; // read once: a config swap mid-request does not affect this exchange
+    this.closeAfterResponse = !head.keepAlive || listener.draining || this.served >= state.keepalive.requests;
     this.requestMode = head.chunked ? CHUNKED : head.contentLength > 0 ? SIZED : NO_BODY;
     this.requestRemaining = head.contentLength > 0 ? head.contentLength : 0;
     this.requestDecoder = head.chunked ? new ChunkedDecoder(listener.settings.limits) : null;
@@ -290,58 +321,44 @@ export class ClientConnection implements UpstreamOwner {
     this.requestBodyBytesSent = 0;
 
     const headers = head.headers;
+    const trusted = state.trusted;
     const clientIp =
-      listener.trusted === null
+      trusted === null
         ? this.peerIp
-        : resolveClientIp(this.peerIp, headers['x-forwarded-for'], headers['x-real-ip'], listener.trusted);
+        : resolveClientIp(this.peerIp, headers['x-forwarded-for'], headers['x-real-ip'], trusted);
     const view = new RequestView({ method: head.method, url: head.target, headers, remoteAddress: clientIp });
-    const ctx: RequestContext = { head, view, clientIp, scheme: 'http', port: listener.port };
+    const ctx: RequestContext = { head, view, clientIp, scheme: this.scheme, port: listener.port };
     this.ctx = ctx;
-    const routing = listener.routing; // read once: a config swap mid-request does not affect this exchange
-    const matched = routing.rules.lookupView(view);
-    const route = matched !== null ? matched.route : routing.defaultRoute;
+    const decided = routeRequest(state, ctx, listener.stats);
+    if (decided.kind === 'local') {
+      this.route = decided.route;
+      this.respondLocally(decided.status, decided.reason, decided.headers);
+      return;
+    }
+    const route = decided;
     this.route = route;
-    if (route === null) {
-      this.respondLocally(404, { reason: 'InvalidUpstream : no rule match' });
-      return;
-    }
-    if (route.redirect !== null) {
-      const location = route.redirect.location(ctx);
-      if (fieldValueBytes(location) === null) {
-        // Only request-derived parts can make it so (configured ones are checked at load): refuse the request.
-        listener.stats.unsafeHeaderValues++;
-        this.respondLocally(400, { reason: 'BadRequest : the redirect location would carry control characters' });
-      } else {
-        this.respondLocally(route.redirect.code, { headers: ['Location', location] });
-      }
-      return;
-    }
-    if (route.cors !== null && head.method === 'OPTIONS') {
-      this.respondLocally(204, { headers: corsHeaders(route.cors, stringHeader(headers.origin), true) });
-      return;
-    }
-    if (route.balancer === null || route.balancer.endpoints.length === 0) {
-      this.respondLocally(500, { reason: 'InvalidBalancer : no valid backends' });
-      return;
-    }
-    if (
-      head.upgrade !== null &&
-      head.upgrade
-        .toLowerCase()
-        .split(',')
-        .some((t) => t.trim() === 'h2c')
-    ) {
+    if (head.upgrade !== null && upgradesToH2c(head.upgrade)) {
       // h2c upgrades through a proxy let clients smuggle HTTP/2 past its rules; refuse them.
-      this.respondLocally(400, { reason: 'h2c upgrade is not allowed' });
+      this.respondLocally(400, 'h2c upgrade is not allowed', null);
       return;
     }
+    // Built now, while the head's bytes are valid (they may sit in the shared read buffer); sent when the upstream
+    // connection is ready, and again if the request is retried on another one.
+    this.upstreamHead = buildUpstreamHead(
+      ctx,
+      route,
+      this.peerIp,
+      trusted !== null && trusted.trusts(this.peerIp),
+      this.requestMode === CHUNKED,
+      listener.stats,
+    );
     this.phase = this.requestBodyDone ? WAITING : BODY;
     this.connectUpstream(null);
   }
 
   // ---- local responses ----
 
-  private respondLocally(status: number, options: { reason?: string; headers?: HeaderList }): void {
+  private respondLocally(status: number, reason: string | null, headers: HeaderList | null): void {
     this.status = status;
     // A body we will not forward is read and dropped if small, else the connection closes after the answer.
     if (!this.requestBodyDone && (this.requestMode === CHUNKED || this.requestRemaining > MAX_DISCARD_BYTES)) {
@@ -350,7 +367,12 @@ export class ClientConnection implements UpstreamOwner {
     const close = this.closeAfterResponse || this.listener.draining;
     const response = localResponse(
       status,
-      { reason: options.reason, headers: options.headers, close, keepAliveHeader: this.head!.versionMinor === 0 },
+      {
+        reason: reason ?? undefined,
+        headers: headers ?? undefined,
+        close,
+        keepAliveHeader: this.head!.versionMinor === 0,
+      },
       this.listener.stats,
     );
     this.finishRequestStats();
@@ -394,7 +416,7 @@ export class ClientConnection implements UpstreamOwner {
     const now = Date.now();
     const pick = route.balancer!.pick(this.ctx!, exclude, (e) => e.target.failedUntil > now);
     if (pick === null) {
-      this.respondLocally(500, { reason: 'InvalidBalancer : no valid backends' });
+      this.respondLocally(500, 'InvalidBalancer : no valid backends', null);
       return;
     }
     this.attempts++;
@@ -425,16 +447,7 @@ export class ClientConnection implements UpstreamOwner {
     const now = Date.now();
     this.upstreamSentAt = now;
     this.upstreamDeadline = now + (this.requestBodyDone ? route.readTimeoutMs : route.sendTimeoutMs);
-    const listener = this.listener;
-    const trusted = listener.trusted;
-    let head = buildUpstreamHead(
-      this.ctx!,
-      route,
-      this.peerIp,
-      trusted !== null && trusted.trusts(this.peerIp),
-      this.requestMode === CHUNKED,
-      listener.stats,
-    );
+    let head = this.upstreamHead!;
     // A sized body already received goes out in the same write as the head.
     if (this.requestMode === SIZED && this.input !== null && this.phase === BODY) {
       const input = this.input;
@@ -468,7 +481,9 @@ export class ClientConnection implements UpstreamOwner {
     const socket = conn.socket;
     if (this.requestMode === SIZED) {
       const take = Math.min(this.requestRemaining, input.length);
-      writable = socket.write(take === input.length ? input : input.subarray(0, take));
+      writable = socket.write(
+        this.inputBorrowed ? copy(input, 0, take) : take === input.length ? input : input.subarray(0, take),
+      );
       this.requestRemaining -= take;
       this.requestBodyBytesSent += take;
       this.input = take === input.length ? null : input.subarray(take);
@@ -755,7 +770,7 @@ export class ClientConnection implements UpstreamOwner {
       return;
     }
     this.closeAfterResponse = this.closeAfterResponse || !this.requestBodyDone;
-    this.respondLocally(status, { reason: `${status === 504 ? 'UpstreamTimeout' : 'BadGateway'} : ${reason}` });
+    this.respondLocally(status, `${status === 504 ? 'UpstreamTimeout' : 'BadGateway'} : ${reason}`, null);
   }
 
   /** The upstream failed after the response started: the client cannot be told, so its connection is closed. */
@@ -775,7 +790,7 @@ export class ClientConnection implements UpstreamOwner {
     this.finishRequestStats();
     this.socket.write(b.build(response.source, bodyStart, bodyEnd));
     if (this.input !== null) {
-      conn.socket.write(this.input);
+      conn.socket.write(this.inputBorrowed ? copy(this.input, 0, this.input.length) : this.input);
       this.input = null;
     }
     if (this.socket.isPaused()) this.socket.resume();
@@ -785,6 +800,7 @@ export class ClientConnection implements UpstreamOwner {
   private finishExchange(): void {
     const conn = this.upstream;
     this.upstream = null;
+    this.upstreamHead = null;
     this.upstreamDeadline = 0;
     if (conn !== null) {
       if (conn.socket.isPaused()) conn.socket.resume();
@@ -837,9 +853,12 @@ function normalizePeer(address: string | undefined): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
-function stringHeader(value: string | string[] | undefined, joiner = ','): string | undefined {
-  if (value === undefined || typeof value === 'string') return value;
-  return value.join(joiner);
+/** Whether an Upgrade header asks for h2c (a comma-separated list of protocols). */
+function upgradesToH2c(upgrade: string): boolean {
+  return upgrade
+    .toLowerCase()
+    .split(',')
+    .some((t) => t.trim() === 'h2c');
 }
 
 function describeUpstreamError(error: Error): string {
