@@ -155,7 +155,7 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
     listeners.push(
       protocol === 'http'
         ? buildListener(frontend, alb, ruleObjects, services, groups, domain, report)
-        : buildStreamListener(frontend, protocol, ruleObjects, { alb, services, groups, owner, report }),
+        : buildStreamListener(frontend, protocol, ruleObjects, { alb, domain, services, groups, owner, report }),
     );
     const port = frontend.spec.port;
     const sourcesOf = (name: string) => {

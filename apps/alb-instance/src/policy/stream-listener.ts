@@ -1,4 +1,4 @@
-import type { Alb2, Frontend, TimeoutConfig as CrdTimeout } from '@alb/crd-types';
+import { annotations, type Alb2, type Frontend, type TimeoutConfig as CrdTimeout } from '@alb/crd-types';
 import type { BackendGroupConfig, ListenerConfig, StreamConfig } from '@alb/proxy-core';
 import { diagnosticCodes, type Diagnostic } from '../diagnostics.ts';
 import type { KubeObject } from '../objects/kube-object.ts';
@@ -6,6 +6,7 @@ import type { ServiceIndex } from './service-backends.ts';
 
 export type StreamListenerContext = {
   alb: Alb2 | null;
+  domain: string;
   services: ServiceIndex;
   groups: BackendGroupConfig[];
   owner: Diagnostic['object'];
@@ -69,13 +70,51 @@ export function buildStreamListener(
     defaultBackend = { backendGroup: groupName };
   }
 
+  const timeouts = streamTimeouts([config?.timeout, ctx.alb?.spec?.config?.timeout], owner, report);
+  const options = streamAnnotations(frontend, protocol, ctx);
   return {
     port: frontend.spec.port,
     protocol,
     rules: [],
     defaultBackend,
-    stream: streamTimeouts([config?.timeout, ctx.alb?.spec?.config?.timeout], owner, report),
+    stream: timeouts === null && options === null ? null : { ...timeouts, ...options },
   };
+}
+
+/**
+ * Our annotations for what ALB's CRDs cannot say: `alb.frontend.<domain>/proxy-protocol: v2` (tcp) and
+ * `alb.frontend.<domain>/udp-responses: <n>` (udp). A bad value is reported and ignored.
+ */
+function streamAnnotations(
+  frontend: Frontend,
+  protocol: 'tcp' | 'udp',
+  ctx: StreamListenerContext,
+): Pick<StreamConfig, 'proxyProtocol' | 'udpResponses'> | null {
+  const keys = annotations(ctx.domain);
+  const values = frontend.metadata.annotations ?? {};
+  const out: Pick<StreamConfig, 'proxyProtocol' | 'udpResponses'> = {};
+  const bad = (key: string, message: string) =>
+    ctx.report({
+      object: ctx.owner,
+      severity: 'warning',
+      code: diagnosticCodes.badAnnotation,
+      field: `metadata.annotations["${key}"]`,
+      message: `${message}; ignored`,
+    });
+  const proxyProtocol = values[keys.frontendProxyProtocol];
+  if (proxyProtocol !== undefined) {
+    if (protocol !== 'tcp') bad(keys.frontendProxyProtocol, 'the PROXY protocol is sent by tcp Frontends only');
+    else if (proxyProtocol !== 'v2') bad(keys.frontendProxyProtocol, `${JSON.stringify(proxyProtocol)} is not "v2"`);
+    else out.proxyProtocol = 'v2';
+  }
+  const responses = values[keys.frontendUdpResponses];
+  if (responses !== undefined) {
+    if (protocol !== 'udp') bad(keys.frontendUdpResponses, 'replies are counted on udp Frontends only');
+    else if (!/^[1-9][0-9]{0,5}$/.test(responses))
+      bad(keys.frontendUdpResponses, `${JSON.stringify(responses)} is not a whole number from 1 to 999999`);
+    else out.udpResponses = Number(responses);
+  }
+  return Object.keys(out).length === 0 ? null : out;
 }
 
 /** Frontend before ALB2, field by field; 0 (which nginx would take as "no time at all") keeps the default. */
