@@ -1,4 +1,5 @@
 // TCP listeners: real sockets on loopback, forwarded byte for byte to real TCP backends.
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import t from 'tap';
@@ -150,6 +151,55 @@ t.test('backpressure: a backend that does not read stops the client, memory stay
 });
 
 t.test('a refused endpoint: tried once on another, marked down, counted', async (t) => {
+  const live = await namedBackend(t, 'live');
+  const dead = await freePort();
+  const port = await freePort();
+  const engine = await startEngine(
+    t,
+    {
+      listeners: [streamListener(port, 'g')],
+      backendGroups: [group('g', { port: dead }, { port: live.port })],
+    },
+    { failCooldownMs: 60_000 },
+  );
+  const replies: string[] = [];
+  for (let i = 0; i < 6; i++) replies.push((await exchange(port)).text);
+  t.same(replies, Array(6).fill('live'), 'every connection reached the live endpoint');
+  t.ok(await eventually(() => streamStats(engine, port).activeConnections === 0));
+  t.equal(streamStats(engine, port).upstreamErrors, 1, 'one refused connect, then the endpoint was skipped');
+});
+
+t.test('a connect that does not complete in time is tried once on another endpoint', async (t) => {
+  // A listener whose accept queue is full: the kernel drops further SYNs, so a connect neither completes nor fails.
+  // A child Node listens with a backlog of 1 and then blocks its event loop, so it never accepts; connections are
+  // opened until one stays pending (the queue is full).
+  const blocker = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const s = require('node:net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+         console.log(s.address().port);
+         setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30000), 50);
+       });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  t.teardown(() => blocker.kill('SIGKILL'));
+  const [line] = (await once(blocker.stdout!, 'data')) as [Buffer];
+  const silentPort = Number(line.toString().trim());
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const fillers: Socket[] = [];
+  t.teardown(() => fillers.forEach((f) => f.destroy()));
+  for (let i = 0; i < 8; i++) {
+    const filler = connect(silentPort, '127.0.0.1');
+    filler.on('error', () => undefined);
+    fillers.push(filler);
+    const connected = await Promise.race([
+      once(filler, 'connect').then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 300)),
+    ]);
+    if (!connected) break;
+  }
   const live = await namedBackend(t, 'live');
   const dead = await freePort();
   const port = await freePort();
