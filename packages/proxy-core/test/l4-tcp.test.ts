@@ -178,15 +178,17 @@ t.test('a connect that does not complete in time is tried once on another endpoi
     [
       '-e',
       `const s = require('node:net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
-         console.log(s.address().port);
+         process.stdout.write(s.address().port + '\\n');
          setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30000), 50);
        });`,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   t.teardown(() => blocker.kill('SIGKILL'));
-  const [line] = (await once(blocker.stdout!, 'data')) as [Buffer];
-  const silentPort = Number(line.toString().trim());
+  let printed = '';
+  blocker.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  t.ok(await eventually(() => /^\d+$/m.test(printed), 10_000), `the blocker printed its port (${printed})`);
+  const silentPort = Number(/^(\d+)$/m.exec(printed)?.[1]);
   await new Promise((resolve) => setTimeout(resolve, 200));
   const fillers: Socket[] = [];
   t.teardown(() => fillers.forEach((f) => f.destroy()));
