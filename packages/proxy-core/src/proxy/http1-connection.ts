@@ -396,8 +396,26 @@ export class Http1Connection implements UpstreamOwner {
   /** Back to reading heads: pipelined input first, then the socket. */
   private nextRequest(): void {
     this.phase = HEAD;
+    this.forgetExchange();
     if (this.socket.isPaused()) this.socket.resume();
     this.readHeads();
+  }
+
+  /**
+   * Drops what the finished exchange allocated (head, parsed fields, request view, response head, decoders). Kept
+   * until the next request, they would outlive a young-generation collection on every busy connection and be
+   * promoted to the old generation, which only a full collection frees.
+   */
+  private forgetExchange(): void {
+    this.head = null;
+    this.ctx = null;
+    this.route = null;
+    this.response = null;
+    this.responseBuffer = null;
+    this.responseDecoder = null;
+    this.requestDecoder = null;
+    this.upstreamHead = null;
+    this.endpoint = null;
   }
 
   private discardRequestBody(): void {
