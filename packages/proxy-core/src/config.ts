@@ -11,8 +11,8 @@ export type DataPlaneConfig = {
   trustedProxies?: string[];
 };
 
-/** Room for TLS, HTTP/2, gRPC, TCP and UDP listeners; `http` is what the engine serves today. */
-export type ListenerProtocol = 'http';
+/** `http` serves HTTP/1.1 with rules; `tcp` and `udp` forward bytes to the default backend's group (L4). */
+export type ListenerProtocol = 'http' | 'tcp' | 'udp';
 
 export type ListenerConfig = {
   port: number;
@@ -24,6 +24,29 @@ export type ListenerConfig = {
   keepalive?: ClientKeepaliveConfig | null;
   /** Defaults for the rules of this listener; a rule's own timeouts win. */
   timeouts?: TimeoutConfig | null;
+  /** `tcp` and `udp` listeners: timeouts and options of the forwarded streams (defaults when absent). */
+  stream?: StreamConfig | null;
+};
+
+/**
+ * What an L4 (`tcp`, `udp`) listener does with its connections and datagrams. It has no rules: every connection
+ * goes to the default backend's group (ALB: a Frontend's serviceGroup).
+ */
+export type StreamConfig = {
+  /** Longest wait for an upstream connection to be established (nginx proxy_connect_timeout; default 5 s). */
+  connectTimeoutMs?: number | null;
+  /**
+   * A TCP connection or UDP session with no bytes either way for this long is closed (nginx proxy_timeout;
+   * default 120 s, ALB's stream default).
+   */
+  idleTimeoutMs?: number | null;
+  /** `v2`: a PROXY protocol v2 header is sent to the upstream before the client's bytes (TCP only). */
+  proxyProtocol?: 'v2' | null;
+  /**
+   * UDP: datagrams expected from the upstream per client datagram (nginx proxy_responses); once every datagram
+   * got its replies the session ends. Null: unlimited, sessions end when idle.
+   */
+  udpResponses?: number | null;
 };
 
 export type ClientKeepaliveConfig = {

@@ -5,6 +5,9 @@ import type { DataPlaneConfig, ListenerConfig, ListenerProtocol } from './config
 import { AlbError, ConfigError, errorCodes } from './errors.ts';
 import { defaultLimits, type HttpLimits } from './http/limits.ts';
 import { TrustedProxies } from './http/trusted-proxies.ts';
+import { compileStreamPortState, type StreamPortState } from './l4/stream-state.ts';
+import { TcpListener } from './l4/tcp-listener.ts';
+import { UdpListener } from './l4/udp-listener.ts';
 import { ListenerStats, snapshotStats, type StatsSnapshot } from './metrics.ts';
 import { HttpListener } from './proxy/http-listener.ts';
 import type { EngineSettings, Logger } from './proxy/listener-context.ts';
@@ -55,6 +58,14 @@ const listenerKinds: { readonly [P in ListenerProtocol]: ListenerKind<unknown> }
   http: {
     compile: compileHttpPortState,
     create: (port, stats, settings, state) => new HttpListener(port, stats, settings, state as HttpPortState),
+  },
+  tcp: {
+    compile: compileStreamPortState,
+    create: (port, stats, settings, state) => new TcpListener(port, stats, settings, state as StreamPortState),
+  },
+  udp: {
+    compile: compileStreamPortState,
+    create: (port, stats, settings, state) => new UdpListener(port, stats, settings, state as StreamPortState),
   },
 };
 
@@ -126,6 +137,7 @@ export class Engine {
       const cache = this.compileCaches.get(l.port) ?? new RuleCompileCache();
       caches.set(l.port, cache);
       const stats = this.statsFor(l.port);
+      stats.protocol = l.protocol;
       const state = listenerKinds[l.protocol].compile(l, { balancers, trusted, stats, cache, issues });
       cache.prune();
       // Counters of rules that left the config go with them: series stay bounded by what is configured.
@@ -229,7 +241,7 @@ function checkStructure(config: DataPlaneConfig): string[] {
     else if (ports.has(l.port)) problems.push(`listeners[${i}].port: ${l.port} is listed twice`);
     ports.add(l.port);
     if (!Object.hasOwn(listenerKinds, l.protocol))
-      problems.push(`listeners[${i}].protocol: ${JSON.stringify(l.protocol)} is not supported yet (http only)`);
+      problems.push(`listeners[${i}].protocol: ${JSON.stringify(l.protocol)} is not supported (http, tcp or udp)`);
   });
   const groups = new Set<string>();
   config.backendGroups.forEach((g, i) => {

@@ -15,6 +15,7 @@ export type {
   RewriteConfig,
   RouteConfig,
   RuleConfig,
+  StreamConfig,
   TimeoutConfig,
 } from './config.ts';
 export { defaultMaxConnections, Engine } from './engine.ts';

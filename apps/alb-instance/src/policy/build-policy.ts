@@ -16,6 +16,7 @@ import type { Snapshot } from '../objects/object-store.ts';
 import { parseDuration } from './durations.ts';
 import { routeFor } from './route-config.ts';
 import { ServiceIndex } from './service-backends.ts';
+import { buildStreamListener } from './stream-listener.ts';
 
 export type BuildOptions = {
   /** The ALB this instance serves; when absent, the only ALB2 (or the only ALB Frontends name). */
@@ -126,13 +127,14 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
         message: `the ALB2 ${albName} is in namespace ${alb.metadata.namespace}; Alauda ALB only reads Frontends from there`,
       });
     }
-    if (frontend.spec.protocol !== 'http') {
+    const protocol = frontend.spec.protocol;
+    if (protocol !== 'http' && protocol !== 'tcp' && protocol !== 'udp') {
       report({
         object: owner,
         severity: 'error',
         code: diagnosticCodes.unsupported,
         field: 'spec.protocol',
-        message: `${frontend.spec.protocol} listeners are not served yet (http only); port ${frontend.spec.port} is not opened`,
+        message: `${protocol} listeners are not served yet (http, tcp and udp only); port ${frontend.spec.port} is not opened`,
       });
       continue;
     }
@@ -150,7 +152,11 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
     ports.set(frontend.spec.port, frontend.metadata.name);
     servedFrontends.add(frontend.metadata.name);
     const ruleObjects = rulesByFrontend.get(frontend.metadata.name) ?? [];
-    listeners.push(buildListener(frontend, alb, ruleObjects, services, groups, domain, report));
+    listeners.push(
+      protocol === 'http'
+        ? buildListener(frontend, alb, ruleObjects, services, groups, domain, report)
+        : buildStreamListener(frontend, protocol, ruleObjects, { alb, domain, services, groups, owner, report }),
+    );
     const port = frontend.spec.port;
     const sourcesOf = (name: string) => {
       let list = ruleSources.get(`${port}/${name}`);
