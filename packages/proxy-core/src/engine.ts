@@ -257,7 +257,8 @@ function checkStructure(config: DataPlaneConfig): string[] {
   const certificates = new Set<string>();
   (config.certificates ?? []).forEach((c, i) => {
     if (typeof c.name !== 'string' || c.name === '') problems.push(`certificates[${i}].name: must be a name`);
-    else if (certificates.has(c.name)) problems.push(`certificates[${i}].name: ${JSON.stringify(c.name)} is listed twice`);
+    else if (certificates.has(c.name))
+      problems.push(`certificates[${i}].name: ${JSON.stringify(c.name)} is listed twice`);
     certificates.add(c.name);
     if (typeof c.cert !== 'string' || typeof c.key !== 'string')
       problems.push(`certificates[${i}]: cert and key must be PEM strings`);

@@ -25,7 +25,7 @@ function certificate(name: string, c: { cert: string; key: string }): Certificat
 }
 
 /** Runs curl (a real client) and returns the status code and body; `status` 0 means no HTTP answer. */
-function curl(args: string[]): Promise<{ status: number; body: string; stderr: string }> {
+function curl(args: string[], input = ''): Promise<{ status: number; body: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('curl', ['-sS', '--max-time', '10', '-w', '\n%{http_code}', ...args]);
     let out = '';
@@ -37,6 +37,7 @@ function curl(args: string[]): Promise<{ status: number; body: string; stderr: s
       const cut = out.lastIndexOf('\n');
       resolve({ status: Number(out.slice(cut + 1)), body: out.slice(0, cut), stderr: err });
     });
+    child.stdin.end(input);
   });
 }
 
@@ -264,4 +265,38 @@ t.test('a listener naming a certificate that is not given is reported, the rest 
     { port, rule: '(tls)', field: 'tls.portCertificate', message: /"missing" is not available/ },
   ]);
   t.equal((await sClient(port, { servername: 'a.example.com' })).cn, 'a.example.com');
+});
+
+t.test('HTTP/2 by ALPN: curl --http2 gets the same routing and upstream as HTTP/1.1', async (t) => {
+  const { backend, port } = await httpsSetup(
+    t,
+    { portCertificate: null, sni: [{ host: 'a.example.com', certificate: 'ns/exact' }] },
+    [certificate('ns/exact', exact)],
+  );
+  t.equal((await sClient(port, { servername: 'a.example.com', extra: ['-alpn', 'h2,http/1.1'] })).alpn, 'h2');
+  t.equal((await sClient(port, { servername: 'a.example.com', extra: ['-alpn', 'http/1.1'] })).alpn, 'http/1.1');
+  const ca = tempFile(t, 'a.pem', exact.cert);
+  const base = ['--cacert', ca, '--resolve', `a.example.com:${port}:127.0.0.1`, '--http2'];
+  const reply = await curl([...base, '-H', 'cookie: a=1', '-H', 'cookie: b=2', `https://a.example.com:${port}/h2?x=1`]);
+  t.equal(reply.status, 200, reply.stderr);
+  const seen = backend.seen.at(-1)!;
+  t.equal(seen.url, '/h2?x=1');
+  t.equal(seen.httpVersion, '1.1', 'the upstream speaks HTTP/1.1');
+  t.equal(seen.headers.host, `a.example.com:${port}`, ':authority becomes Host');
+  t.equal(seen.headers.cookie, 'a=1; b=2', 'split cookies are joined');
+  t.equal(seen.headers['x-forwarded-proto'], 'https');
+
+  const post = await curl([...base, '--data-binary', 'hello body', `https://a.example.com:${port}/post`]);
+  t.equal(post.status, 200, post.stderr);
+  t.equal(backend.seen.at(-1)!.body, 'hello body', 'a sized body');
+  const chunked = await curl(
+    [...base, '-H', 'content-length:', '-T', '-', `https://a.example.com:${port}/up`],
+    'streamed body',
+  );
+  t.equal(chunked.status, 200, chunked.stderr);
+  t.equal(backend.seen.at(-1)!.body, 'streamed body', 'a body without a length, chunked upstream');
+  t.equal(backend.seen.at(-1)!.headers['transfer-encoding'], 'chunked');
+
+  const verbose = await curl([...base, '-v', `https://a.example.com:${port}/`]);
+  t.match(verbose.stderr, /using HTTP\/2/, 'curl negotiated HTTP/2');
 });

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { createServer, type SecureContext, type Server, type TLSSocket } from 'node:tls';
+import { H2Sessions } from '../http2/h2-sessions.ts';
 import type { ListenerStats } from '../metrics.ts';
 import { HttpListener } from '../proxy/http-listener.ts';
 import type { EngineSettings } from '../proxy/listener-context.ts';
@@ -13,8 +14,9 @@ const handshakeTimeoutMs = 10_000;
 
 /**
  * One https port: a TLS server whose handshakes pick their certificate from the port's `SniTable` (our own
- * callback, rebuilt with the config), and whose established connections are served as HTTP/1.1 by an
- * `HttpListener` (the same connection code, routing and upstream pools as plain http).
+ * callback, rebuilt with the config). ALPN picks the protocol: HTTP/1.1 connections are served by an
+ * `HttpListener` (the same connection code, routing and upstream pools as plain http), HTTP/2 ones by `H2Sessions`,
+ * whose streams are served by that same listener as one HTTP/1.1 exchange each.
  */
 export class HttpsListener implements PortListener<HttpsPortState> {
   readonly port: number;
@@ -28,6 +30,7 @@ export class HttpsListener implements PortListener<HttpsPortState> {
   /** Connections still in their handshake (not yet handed to `http`). */
   private readonly handshaking = new Set<Socket>();
   private readonly settings: EngineSettings;
+  private readonly h2: H2Sessions;
 
   constructor(port: number, stats: ListenerStats, settings: EngineSettings, state: HttpsPortState) {
     this.port = port;
@@ -35,11 +38,14 @@ export class HttpsListener implements PortListener<HttpsPortState> {
     this.settings = settings;
     this.current = state;
     this.http = new HttpListener(port, stats, settings, state);
+    this.h2 = new H2Sessions(this.http, settings.limits);
     this.server = createServer({
       ...tlsVersionsAndCiphers,
       allowHalfOpen: true,
       noDelay: true,
       handshakeTimeout: handshakeTimeoutMs,
+      // HTTP/2 when the client offers it, else HTTP/1.1 (a client offering neither gets HTTP/1.1 too).
+      ALPNProtocols: ['h2', 'http/1.1'],
       SNICallback: (servername, done) => this.selectContext(servername, done),
     });
     this.useDefaultCertificate(state.sni.portCertificate);
@@ -52,6 +58,7 @@ export class HttpsListener implements PortListener<HttpsPortState> {
     this.server.on('secureConnection', (socket: TLSSocket) => {
       this.handshaking.delete(socket);
       if (this.http.draining) socket.destroy();
+      else if (socket.alpnProtocol === 'h2') this.h2.serve(socket);
       else this.http.adopt(socket, 'https');
     });
     // A failed handshake (no certificate for the name, a scanner, a timeout) only ends that connection.
@@ -114,15 +121,17 @@ export class HttpsListener implements PortListener<HttpsPortState> {
   drain(): void {
     this.server.close();
     for (const socket of this.handshaking) socket.destroy();
+    this.h2.drain();
     this.http.drain();
   }
 
   destroyAll(): void {
     for (const socket of this.handshaking) socket.destroy();
+    this.h2.destroyAll();
     this.http.destroyAll();
   }
 
   get connectionCount(): number {
-    return this.http.connectionCount + this.handshaking.size;
+    return this.http.connectionCount + this.handshaking.size + this.h2.sessions.size;
   }
 }
