@@ -3,12 +3,14 @@ export type { WeightedService } from './balancer/service-weights.ts';
 export type {
   BackendGroupConfig,
   BalancePolicy,
+  CertificateConfig,
   ClientKeepaliveConfig,
   CorsConfig,
   DataPlaneConfig,
   EndpointConfig,
   ListenerConfig,
   ListenerProtocol,
+  ListenerTlsConfig,
   RedirectConfig,
   RequestHeaderRewrite,
   ResponseHeaderRewrite,
@@ -27,5 +29,7 @@ export { mergeStats, renderPrometheus } from './metrics.ts';
 export type { StatsSnapshot } from './metrics.ts';
 export type { Logger } from './proxy/listener-context.ts';
 export type { RouteIssue } from './router/route.ts';
+export { checkCertificate } from './tls/certificate-check.ts';
+export type { CertificateProblem } from './tls/certificate-check.ts';
 export { createDataPlane } from './data-plane.ts';
 export type { DataPlane, DataPlaneOptions } from './data-plane.ts';
