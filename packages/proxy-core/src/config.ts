@@ -52,8 +52,48 @@ export type RouteConfig = {
   responseHeaders?: ResponseHeaderRewrite | null;
   cors?: CorsConfig | null;
   timeouts?: TimeoutConfig | null;
+  /** Who may pass (forward or basic auth); checked after routing, before the upstream is contacted. */
+  auth?: AuthConfig | null;
   /** For metrics and logs: where the rule came from (ALB `source`). */
   source?: { type: string; namespace: string; name: string } | null;
+};
+
+/**
+ * Authentication at the edge. It fails closed: `deny` is what a route whose auth cannot be honoured (a missing
+ * Secret or ConfigMap) gets, so its requests are refused rather than served unprotected or by a broader rule.
+ */
+export type AuthConfig = ForwardAuthConfig | BasicAuthConfig | { kind: 'deny'; reason: string };
+
+/** ingress-nginx `auth-url` semantics: a subrequest decides; 2xx passes, 401/403 are answered, the rest is 500/503. */
+export type ForwardAuthConfig = {
+  kind: 'forward';
+  /** http:// or https:// URL; may contain nginx variables (`$host`, `$request_uri`, `$escaped_request_uri`...). */
+  url: string;
+  /** Method of the subrequest (default GET). */
+  method?: string;
+  /** Extra headers for the auth service (ALB auth-proxy-set-headers); values may contain variables. */
+  requestHeaders?: Record<string, string> | null;
+  /** `X-Auth-Request-Redirect` value (variables allowed); default the request URI. */
+  requestRedirect?: string | null;
+  /** Auth response headers copied into the upstream request (the client's own values are never passed). */
+  responseHeaders?: string[];
+  /** Where a 401 sends the client (302), with the original URL as `signinRedirectParam`. */
+  signin?: string | null;
+  /** Default `rd`. */
+  signinRedirectParam?: string | null;
+  /** Pass the auth service's Set-Cookie on a denial too. */
+  alwaysSetCookie?: boolean;
+  /** Subrequest timeouts (default 5 s each). */
+  connectTimeoutMs?: number | null;
+  readTimeoutMs?: number | null;
+};
+
+/** HTTP basic auth against htpasswd hashes (bcrypt, apr1, SHA1, crypt). */
+export type BasicAuthConfig = {
+  kind: 'basic';
+  realm?: string | null;
+  /** User -> hash, as in an htpasswd file. */
+  users: Record<string, string>;
 };
 
 export type RedirectConfig = {

@@ -1,12 +1,17 @@
 export { spreadServiceWeights } from './balancer/service-weights.ts';
 export type { WeightedService } from './balancer/service-weights.ts';
+export { checkUsers, parseHtpasswd } from './auth/htpasswd.ts';
+export type { HtpasswdUsers } from './auth/htpasswd.ts';
 export type {
+  AuthConfig,
   BackendGroupConfig,
+  BasicAuthConfig,
   BalancePolicy,
   ClientKeepaliveConfig,
   CorsConfig,
   DataPlaneConfig,
   EndpointConfig,
+  ForwardAuthConfig,
   ListenerConfig,
   ListenerProtocol,
   RedirectConfig,

@@ -2,6 +2,8 @@ import { RequestView } from '@alb/dslx';
 import type { Socket } from 'node:net';
 import type { HeaderList } from '../actions/header-rewrite.ts';
 import type { RequestContext } from '../actions/request-context.ts';
+import { appendFields } from '../auth/append-fields.ts';
+import type { AuthVerdict, RouteAuth } from '../auth/route-auth.ts';
 import type { Endpoint } from '../balancer/endpoint.ts';
 import { ChunkedDecoder } from '../http/chunked-decoder.ts';
 import { headBuilder } from '../http/head-builder.ts';
@@ -353,6 +355,46 @@ export class Http1Connection implements UpstreamOwner {
       listener.stats,
     );
     this.phase = this.requestBodyDone ? WAITING : BODY;
+    if (route.auth !== null) {
+      this.authorize(route.auth, ctx);
+      return;
+    }
+    this.connectUpstream(null);
+  }
+
+  /**
+   * Auth before the upstream is contacted. While a check is pending the request body waits (up to the early-body
+   * limit, then the client is paused), as it does while an upstream connection opens.
+   */
+  private authorize(auth: RouteAuth, ctx: RequestContext): void {
+    const verdict = auth.authorize(ctx);
+    if (!(verdict instanceof Promise)) {
+      this.afterAuth(verdict);
+      return;
+    }
+    verdict.then(
+      (v) => {
+        if (this.ctx === ctx && this.phase !== CLOSED) this.afterAuth(v);
+      },
+      () => {
+        if (this.ctx === ctx && this.phase !== CLOSED) this.respondLocally(500, 'AuthFail : auth check failed', null);
+      },
+    );
+  }
+
+  private afterAuth(verdict: AuthVerdict): void {
+    if (!verdict.allow) {
+      this.respondLocally(verdict.status, verdict.reason, verdict.headers);
+      return;
+    }
+    if (verdict.upstreamHeaders !== null) {
+      const head = appendFields(this.upstreamHead!, verdict.upstreamHeaders, this.listener.stats);
+      if (head === null) {
+        this.respondLocally(500, 'AuthFail : auth response header would carry control characters', null);
+        return;
+      }
+      this.upstreamHead = head;
+    }
     this.connectUpstream(null);
   }
 

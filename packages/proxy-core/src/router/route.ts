@@ -7,6 +7,8 @@ import {
 } from '../actions/header-rewrite.ts';
 import { compileRedirect, type Redirect } from '../actions/redirect.ts';
 import { compileRewrite, type Rewrite } from '../actions/rewrite.ts';
+import { compileAuth, withAuthFieldsRemoved } from '../auth/compile-auth.ts';
+import type { RouteAuth } from '../auth/route-auth.ts';
 import type { Balancer } from '../balancer/balancer.ts';
 import type { ListenerConfig, RouteConfig, RuleConfig, TimeoutConfig } from '../config.ts';
 import type { ListenerStats, RouteStats } from '../metrics.ts';
@@ -27,6 +29,8 @@ export type Route = {
   readonly requestHeaders: HeaderRewrite | null;
   readonly responseHeaders: HeaderRewrite | null;
   readonly cors: Cors | null;
+  /** Checked before the upstream is contacted; null (the usual case) costs one comparison. */
+  readonly auth: RouteAuth | null;
   readonly connectTimeoutMs: number;
   readonly sendTimeoutMs: number;
   readonly readTimeoutMs: number;
@@ -96,10 +100,15 @@ function compileRoute(
       ok = false;
     }
   }
-  const requestHeaders = compileRequestHeaderRewrite(config.requestHeaders, (variable) => {
-    report('requestHeaders', `unknown variable ${JSON.stringify(variable)}`);
-    ok = false;
-  });
+  const auth = compileAuth(config.auth, report);
+  if (!auth.ok) ok = false;
+  const requestHeaders = compileRequestHeaderRewrite(
+    withAuthFieldsRemoved(config.requestHeaders, auth.auth),
+    (variable) => {
+      report('requestHeaders', `unknown variable ${JSON.stringify(variable)}`);
+      ok = false;
+    },
+  );
   let balancer: Balancer | null = null;
   if (config.backendGroup !== null) {
     balancer = balancers.get(config.backendGroup) ?? null;
@@ -124,6 +133,7 @@ function compileRoute(
     requestHeaders,
     responseHeaders: compileResponseHeaderRewrite(config.responseHeaders),
     cors: compileCors(config.cors),
+    auth: auth.auth,
     connectTimeoutMs: timeouts.connectMs,
     sendTimeoutMs: timeouts.sendMs,
     readTimeoutMs: timeouts.readMs,
