@@ -14,7 +14,8 @@ import { diagnosticCodes, type Diagnostic } from '../diagnostics.ts';
 import { keyOf, type KubeObject } from '../objects/kube-object.ts';
 import type { Snapshot } from '../objects/object-store.ts';
 import { parseDuration } from './durations.ts';
-import { routeFor } from './route-config.ts';
+import { AuthObjects } from './auth-config.ts';
+import { routeFor, type RouteContext } from './route-config.ts';
 import { ServiceIndex } from './service-backends.ts';
 
 export type BuildOptions = {
@@ -93,6 +94,7 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
   if (albName === null) return empty;
 
   const services = new ServiceIndex(snapshot);
+  const authObjects = new AuthObjects(snapshot);
   const groups: BackendGroupConfig[] = [];
   const listeners: ListenerConfig[] = [];
   const rulesByFrontend = new Map<string, KubeObject[]>();
@@ -150,7 +152,7 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
     ports.set(frontend.spec.port, frontend.metadata.name);
     servedFrontends.add(frontend.metadata.name);
     const ruleObjects = rulesByFrontend.get(frontend.metadata.name) ?? [];
-    listeners.push(buildListener(frontend, alb, ruleObjects, services, groups, domain, report));
+    listeners.push(buildListener(frontend, alb, ruleObjects, services, groups, domain, authObjects, report));
     const port = frontend.spec.port;
     const sourcesOf = (name: string) => {
       let list = ruleSources.get(`${port}/${name}`);
@@ -248,8 +250,17 @@ function buildListener(
   services: ServiceIndex,
   groups: BackendGroupConfig[],
   domain: string,
+  authObjects: AuthObjects,
   report: (d: Diagnostic) => void,
 ): ListenerConfig {
+  const context = (owner: RouteContext['owner']): RouteContext => ({
+    alb,
+    frontend,
+    domain,
+    owner,
+    report,
+    authObjects,
+  });
   const ftOwner = ownerOf(frontend as unknown as KubeObject);
   const rules: RuleConfig[] = [];
   for (const object of ruleObjects) {
@@ -262,7 +273,7 @@ function buildListener(
       rule.spec.serviceGroup === undefined ? null : `Rule:${object.metadata.namespace}/${object.metadata.name}`;
     if (groupName !== null)
       groups.push(services.resolve(groupName, rule.spec.serviceGroup!, owner, 'spec.serviceGroup', report));
-    const route = routeFor(rule, groupName, { alb, frontend, domain, owner, report });
+    const route = routeFor(rule, groupName, context(owner));
     if (route === null) continue;
     rules.push({ ...route, name: object.metadata.name, priority: rule.spec.priority ?? 0, dslx: rule.spec.dslx });
   }
@@ -270,7 +281,7 @@ function buildListener(
 
   const ftRedirect = frontend.spec.config?.redirect;
   if (ftRedirect !== undefined) {
-    const redirectRoute = routeFor(null, null, { alb, frontend, domain, owner: ftOwner, report });
+    const redirectRoute = routeFor(null, null, context(ftOwner));
     if (redirectRoute?.redirect) {
       rules.unshift({
         ...redirectRoute,
@@ -285,7 +296,7 @@ function buildListener(
   if (frontend.spec.serviceGroup !== undefined) {
     const groupName = `Frontend:${frontend.metadata.namespace}/${frontend.metadata.name}`;
     groups.push(services.resolve(groupName, frontend.spec.serviceGroup, ftOwner, 'spec.serviceGroup', report));
-    defaultBackend = routeFor(null, groupName, { alb, frontend, domain, owner: ftOwner, report });
+    defaultBackend = routeFor(null, groupName, context(ftOwner));
     if (defaultBackend !== null) defaultBackend = { ...defaultBackend, redirect: null };
   }
 
