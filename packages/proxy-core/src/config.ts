@@ -54,6 +54,8 @@ export type RouteConfig = {
   timeouts?: TimeoutConfig | null;
   /** Who may pass (forward or basic auth); checked after routing, before the upstream is contacted. */
   auth?: AuthConfig | null;
+  /** OpenTelemetry: a server span per request, a client span per upstream attempt, `traceparent` upstream. */
+  tracing?: TracingConfig | null;
   /** For metrics and logs: where the rule came from (ALB `source`). */
   source?: { type: string; namespace: string; name: string } | null;
 };
@@ -87,6 +89,31 @@ export type ForwardAuthConfig = {
   connectTimeoutMs?: number | null;
   readTimeoutMs?: number | null;
 };
+
+/** OpenTelemetry tracing of a route (ALB `otel`). Spans are exported over OTLP/HTTP; off when absent. */
+export type TracingConfig = {
+  /** OTLP/HTTP endpoint (`http://host:4318`, `/v1/traces` added when it has no path); null: propagate only. */
+  collector: string | null;
+  /** ALB's samplers; `parent_base` follows a sampled/unsampled parent and uses `root` without one. */
+  sampler: TracingSampler;
+  /** Continue the client's `traceparent` (default true); false starts a new trace (ALB notrust_incoming_span). */
+  trustIncoming?: boolean;
+  /** Leave the upstream's address out of client spans (ALB hide_upstream_attrs). */
+  hideUpstreamAttributes?: boolean;
+  /** Resource attributes (`service.name` defaults to `alb`). */
+  resource?: Record<string, string>;
+  /** Spans held for export; more are dropped, never waited for (default 2048). */
+  maxQueueSize?: number;
+  /** Longest wait before a batch is sent (default 2000 ms, ALB's inactive_timeout 2 s). */
+  exportDelayMs?: number;
+  /** Timeout of one export request (default 3000 ms). */
+  exportTimeoutMs?: number;
+};
+
+export type TracingSampler =
+  | { name: 'always_on' | 'always_off' }
+  | { name: 'trace_id_ratio'; fraction: number }
+  | { name: 'parent_base'; root: { name: 'always_on' | 'always_off' } | { name: 'trace_id_ratio'; fraction: number } };
 
 /** HTTP basic auth against htpasswd hashes (bcrypt, apr1, SHA1, crypt). */
 export type BasicAuthConfig = {

@@ -12,6 +12,7 @@ import type { PortListener } from './proxy/port-listener.ts';
 import { compileHttpPortState, type CompileEnv, type HttpPortState } from './proxy/port-state.ts';
 import type { PoolOptions } from './proxy/upstream-pool.ts';
 import type { RouteIssue } from './router/route.ts';
+import { flushTracers, releaseUnusedTracers, tracingKeys } from './tracing/tracer-registry.ts';
 
 export type EngineOptions = {
   /** Address the listeners bind to (default 0.0.0.0). */
@@ -133,6 +134,7 @@ export class Engine {
       return { config: l, state };
     });
     this.compileCaches = caches;
+    releaseUnusedTracers(tracingKeys(config));
 
     const opening: Array<{ port: number; listener: PortListener }> = [];
     const wanted = new Map<number, ListenerProtocol>();
@@ -189,6 +191,7 @@ export class Engine {
     for (const listener of listeners) listener.destroyAll();
     for (const target of this.targets.values()) target.close();
     clearInterval(this.sweeper);
+    await flushTracers();
   }
 
   private startDrain(listener: PortListener): void {

@@ -21,6 +21,8 @@ export type {
   RouteConfig,
   RuleConfig,
   TimeoutConfig,
+  TracingConfig,
+  TracingSampler,
 } from './config.ts';
 export { defaultMaxConnections, Engine } from './engine.ts';
 export type { ApplyResult, EngineOptions } from './engine.ts';

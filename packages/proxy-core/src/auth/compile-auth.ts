@@ -33,13 +33,13 @@ export function compileAuth(
 }
 
 /**
- * The route's request rewrite, extended so the client's own values of the fields auth sets never reach the
- * upstream (the auth service's values are added after it answered).
+ * The route's request rewrite, extended so the client's own values of fields the proxy sets after routing (the
+ * ones auth copies from its service, the trace context) never reach the upstream.
  */
-export function withAuthFieldsRemoved(
+export function withFieldsRemoved(
   rewrite: RequestHeaderRewrite | null | undefined,
-  auth: RouteAuth | null,
+  removed: readonly string[],
 ): RequestHeaderRewrite | null | undefined {
-  if (auth === null || auth.strippedRequestFields.length === 0) return rewrite;
-  return { ...rewrite, headersRemove: [...(rewrite?.headersRemove ?? []), ...auth.strippedRequestFields] };
+  if (removed.length === 0) return rewrite;
+  return { ...rewrite, headersRemove: [...(rewrite?.headersRemove ?? []), ...removed] };
 }

@@ -13,6 +13,7 @@ import { parseResponseHead, type ResponseHead } from '../http/response-head.ts';
 import { statusText } from '../http/status-text.ts';
 import { resolveClientIp } from '../http/trusted-proxies.ts';
 import type { Route } from '../router/route.ts';
+import { RequestTrace } from '../tracing/request-trace.ts';
 import { routeRequest } from '../router/route-request.ts';
 import { buildClientHead, buildTunnelHead, buildUpstreamHead } from './forward-heads.ts';
 import type { ListenerContext } from './listener-context.ts';
@@ -108,6 +109,8 @@ export class Http1Connection implements UpstreamOwner {
   private upstreamSentAt = 0;
   private affinityCookie: string | null = null;
   private status = 0;
+  /** The exchange's spans when its route is traced (null otherwise, and between exchanges). */
+  private trace: RequestTrace | null = null;
 
   /** `socket` is connected; its bytes come through `onClientData` (the listener wires how). */
   constructor(socket: Socket, listener: ListenerContext, now: number, scheme: 'http' | 'https') {
@@ -214,6 +217,7 @@ export class Http1Connection implements UpstreamOwner {
 
   private onClosed(): void {
     this.phase = CLOSED;
+    if (this.trace !== null) this.endTrace(0);
     this.listener.stats.activeConnections--;
     this.dropUpstream();
     this.onClose?.();
@@ -339,6 +343,7 @@ export class Http1Connection implements UpstreamOwner {
     }
     const route = decided;
     this.route = route;
+    if (route.tracing !== null) this.trace = new RequestTrace(route.tracing, ctx, route.name);
     if (head.upgrade !== null && upgradesToH2c(head.upgrade)) {
       // h2c upgrades through a proxy let clients smuggle HTTP/2 past its rules; refuse them.
       this.respondLocally(400, 'h2c upgrade is not allowed', null);
@@ -464,7 +469,10 @@ export class Http1Connection implements UpstreamOwner {
     this.attempts++;
     this.endpoint = pick.endpoint;
     if (pick.setCookie !== null) this.affinityCookie = pick.setCookie;
-    const pool = pick.endpoint.target.pool(route.tls);
+    const target = pick.endpoint.target;
+    if (this.trace !== null)
+      this.upstreamHead = this.trace.headForAttempt(this.upstreamHead!, target.address, target.port);
+    const pool = target.pool(route.tls);
     const idle = pool.takeIdle();
     if (idle !== null) {
       idle.owner = this;
@@ -643,6 +651,7 @@ export class Http1Connection implements UpstreamOwner {
   private onResponseHead(response: ResponseHead, bodyStart: number, bodyEnd: number): void {
     this.response = response;
     this.status = response.status;
+    if (this.trace !== null) this.trace.endClient(response.status);
     const now = Date.now();
     this.listener.stats.upstreamLatency.observe((now - this.upstreamSentAt) / 1000);
     this.upstreamDeadline = now + this.route!.readTimeoutMs;
@@ -858,6 +867,7 @@ export class Http1Connection implements UpstreamOwner {
   }
 
   private finishRequestStats(): void {
+    if (this.trace !== null) this.endTrace(this.status);
     const route = this.route;
     (route === null ? this.listener.stats.forRoute('') : route.stats).count(this.status);
     const log = this.listener.settings.accessLog;
@@ -874,6 +884,11 @@ export class Http1Connection implements UpstreamOwner {
         ms: Date.now() - this.exchangeStartedAt,
       });
     }
+  }
+
+  private endTrace(status: number): void {
+    this.trace!.end(status);
+    this.trace = null;
   }
 
   private dropUpstream(): void {

@@ -7,9 +7,10 @@ import {
 } from '../actions/header-rewrite.ts';
 import { compileRedirect, type Redirect } from '../actions/redirect.ts';
 import { compileRewrite, type Rewrite } from '../actions/rewrite.ts';
-import { compileAuth, withAuthFieldsRemoved } from '../auth/compile-auth.ts';
+import { compileAuth, withFieldsRemoved } from '../auth/compile-auth.ts';
 import type { RouteAuth } from '../auth/route-auth.ts';
 import type { Balancer } from '../balancer/balancer.ts';
+import { compileTracing, traceContextFields, type RouteTracing } from '../tracing/request-trace.ts';
 import type { ListenerConfig, RouteConfig, RuleConfig, TimeoutConfig } from '../config.ts';
 import type { ListenerStats, RouteStats } from '../metrics.ts';
 import { checkRouteHeads } from './check-route-heads.ts';
@@ -31,6 +32,8 @@ export type Route = {
   readonly cors: Cors | null;
   /** Checked before the upstream is contacted; null (the usual case) costs one comparison. */
   readonly auth: RouteAuth | null;
+  /** Spans and `traceparent` for this route's requests; null (tracing off, the default) costs one comparison. */
+  readonly tracing: RouteTracing | null;
   readonly connectTimeoutMs: number;
   readonly sendTimeoutMs: number;
   readonly readTimeoutMs: number;
@@ -102,13 +105,12 @@ function compileRoute(
   }
   const auth = compileAuth(config.auth, report);
   if (!auth.ok) ok = false;
-  const requestHeaders = compileRequestHeaderRewrite(
-    withAuthFieldsRemoved(config.requestHeaders, auth.auth),
-    (variable) => {
-      report('requestHeaders', `unknown variable ${JSON.stringify(variable)}`);
-      ok = false;
-    },
-  );
+  const tracing = compileTracing(config.tracing);
+  const removed = [...(auth.auth?.strippedRequestFields ?? []), ...(tracing === null ? [] : traceContextFields)];
+  const requestHeaders = compileRequestHeaderRewrite(withFieldsRemoved(config.requestHeaders, removed), (variable) => {
+    report('requestHeaders', `unknown variable ${JSON.stringify(variable)}`);
+    ok = false;
+  });
   let balancer: Balancer | null = null;
   if (config.backendGroup !== null) {
     balancer = balancers.get(config.backendGroup) ?? null;
@@ -134,6 +136,7 @@ function compileRoute(
     responseHeaders: compileResponseHeaderRewrite(config.responseHeaders),
     cors: compileCors(config.cors),
     auth: auth.auth,
+    tracing,
     connectTimeoutMs: timeouts.connectMs,
     sendTimeoutMs: timeouts.sendMs,
     readTimeoutMs: timeouts.readMs,
