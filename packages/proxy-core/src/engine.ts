@@ -18,6 +18,7 @@ import type { RouteIssue } from './router/route.ts';
 import { HttpsListener } from './tls/https-listener.ts';
 import { compileHttpsPortState, type HttpsPortState } from './tls/https-port-state.ts';
 import { SecureContextStore } from './tls/secure-contexts.ts';
+import { flushTracers, releaseUnusedTracers, tracingKeys } from './tracing/tracer-registry.ts';
 
 export type EngineOptions = {
   /** Address the listeners bind to (default 0.0.0.0). */
@@ -166,6 +167,7 @@ export class Engine {
       return { config: l, state };
     });
     this.compileCaches = caches;
+    releaseUnusedTracers(tracingKeys(config));
 
     const opening: Array<{ port: number; listener: PortListener }> = [];
     const wanted = new Map<number, ListenerProtocol>();
@@ -222,6 +224,7 @@ export class Engine {
     for (const listener of listeners) listener.destroyAll();
     for (const target of this.targets.values()) target.close();
     clearInterval(this.sweeper);
+    await flushTracers();
   }
 
   private startDrain(listener: PortListener): void {

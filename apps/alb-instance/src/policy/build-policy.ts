@@ -15,7 +15,8 @@ import { CertificateResolver, sniForPorts, type LastGoodCertificates, type SniCl
 import { keyOf, type KubeObject } from '../objects/kube-object.ts';
 import type { Snapshot } from '../objects/object-store.ts';
 import { parseDuration } from './durations.ts';
-import { routeFor } from './route-config.ts';
+import { AuthObjects } from './auth-config.ts';
+import { routeFor, type RouteContext } from './route-config.ts';
 import { ServiceIndex } from './service-backends.ts';
 import { buildStreamListener } from './stream-listener.ts';
 
@@ -102,6 +103,7 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
   if (albName === null) return empty;
 
   const services = new ServiceIndex(snapshot);
+  const authObjects = new AuthObjects(snapshot);
   const groups: BackendGroupConfig[] = [];
   const listeners: ListenerConfig[] = [];
   const rulesByFrontend = new Map<string, KubeObject[]>();
@@ -164,7 +166,7 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
     listeners.push(
       protocol === 'tcp' || protocol === 'udp'
         ? buildStreamListener(frontend, protocol, ruleObjects, { alb, domain, services, groups, owner, report })
-        : buildListener(frontend, alb, ruleObjects, services, groups, domain, report),
+        : buildListener(frontend, alb, ruleObjects, services, groups, domain, authObjects, report),
     );
     if (protocol === 'https') httpsFrontends.push({ frontend, owner, ruleObjects });
     const port = frontend.spec.port;
@@ -278,8 +280,17 @@ function buildListener(
   services: ServiceIndex,
   groups: BackendGroupConfig[],
   domain: string,
+  authObjects: AuthObjects,
   report: (d: Diagnostic) => void,
 ): ListenerConfig {
+  const context = (owner: RouteContext['owner']): RouteContext => ({
+    alb,
+    frontend,
+    domain,
+    owner,
+    report,
+    authObjects,
+  });
   const ftOwner = ownerOf(frontend as unknown as KubeObject);
   const rules: RuleConfig[] = [];
   for (const object of ruleObjects) {
@@ -292,7 +303,7 @@ function buildListener(
       rule.spec.serviceGroup === undefined ? null : `Rule:${object.metadata.namespace}/${object.metadata.name}`;
     if (groupName !== null)
       groups.push(services.resolve(groupName, rule.spec.serviceGroup!, owner, 'spec.serviceGroup', report));
-    const route = routeFor(rule, groupName, { alb, frontend, domain, owner, report });
+    const route = routeFor(rule, groupName, context(owner));
     if (route === null) continue;
     rules.push({ ...route, name: object.metadata.name, priority: rule.spec.priority ?? 0, dslx: rule.spec.dslx });
   }
@@ -300,7 +311,7 @@ function buildListener(
 
   const ftRedirect = frontend.spec.config?.redirect;
   if (ftRedirect !== undefined) {
-    const redirectRoute = routeFor(null, null, { alb, frontend, domain, owner: ftOwner, report });
+    const redirectRoute = routeFor(null, null, context(ftOwner));
     if (redirectRoute?.redirect) {
       rules.unshift({
         ...redirectRoute,
@@ -315,7 +326,7 @@ function buildListener(
   if (frontend.spec.serviceGroup !== undefined) {
     const groupName = `Frontend:${frontend.metadata.namespace}/${frontend.metadata.name}`;
     groups.push(services.resolve(groupName, frontend.spec.serviceGroup, ftOwner, 'spec.serviceGroup', report));
-    defaultBackend = routeFor(null, groupName, { alb, frontend, domain, owner: ftOwner, report });
+    defaultBackend = routeFor(null, groupName, context(ftOwner));
     if (defaultBackend !== null) defaultBackend = { ...defaultBackend, redirect: null };
   }
 
