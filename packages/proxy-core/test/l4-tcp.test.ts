@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import t from 'tap';
 import type { DataPlaneConfig } from '../src/index.ts';
-import { freePort, group, startEngine } from './helpers.ts';
+import { freePort, get, group, listener, startBackend, startEngine } from './helpers.ts';
 import {
   echoBackend,
   eventually,
@@ -167,6 +167,27 @@ t.test('a refused endpoint: tried once on another, marked down, counted', async 
   t.same(replies, Array(6).fill('live'), 'every connection reached the live endpoint');
   t.ok(await eventually(() => streamStats(engine, port).activeConnections === 0));
   t.equal(streamStats(engine, port).upstreamErrors, 1, 'one refused connect, then the endpoint was skipped');
+});
+
+t.test('passive health is shared with HTTP: an endpoint a tcp connect found down is skipped by http', async (t) => {
+  const live = await startBackend(t, 'live');
+  const dead = await freePort();
+  const tcpPort = await freePort();
+  const httpPort = await freePort();
+  const engine = await startEngine(
+    t,
+    {
+      listeners: [streamListener(tcpPort, 'tcp'), listener(httpPort, [], 'http')],
+      // The dead endpoint is first in both groups: round robin would try it first.
+      backendGroups: [group('tcp', { port: dead }), group('http', { port: dead }, { port: live.port })],
+    },
+    { failCooldownMs: 60_000 },
+  );
+  await exchange(tcpPort, 'x');
+  t.equal(streamStats(engine, tcpPort).upstreamErrors, 1, 'the tcp connect was refused');
+  const reply = await get(httpPort, '/');
+  t.equal(reply.headers['x-backend'], 'live');
+  t.equal(streamStats(engine, httpPort).upstreamErrors, 0, 'http never tried the endpoint tcp found down');
 });
 
 t.test('a connect that does not complete in time is tried once on another endpoint', async (t) => {
