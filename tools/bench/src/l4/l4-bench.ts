@@ -92,6 +92,14 @@ function runTool(command: string, args: string[], timeoutMs: number): Promise<st
   });
 }
 
+/** Like `runTool`, but a failed run's output is returned (iperf3 -J reports its errors as JSON): the caller checks. */
+function runToolOutput(command: string, args: string[], timeoutMs: number): Promise<string> {
+  return runTool(command, args, timeoutMs).catch((error: Error) => {
+    log(`  ${error.message.split('\n')[0]}`);
+    return '';
+  });
+}
+
 async function startBackends(tools: L4Tools, dir: string): Promise<L4Ports> {
   const bulk = await freePort();
   const redis = await freePort();
@@ -167,7 +175,7 @@ async function measure(metric: L4MetricKey, ports: L4Ports, tools: L4Tools, opti
   const limit = (d + 60) * 1000;
   const redisArgs = ['-h', '127.0.0.1', '-p', String(ports.redis.listen), '-q'];
   if (metric === 'bulk') {
-    const out = await runTool(
+    const out = await runToolOutput(
       tools.iperf3,
       ['-c', '127.0.0.1', '-p', String(ports.bulk.listen), '-t', String(d), '-J'],
       limit,
@@ -238,6 +246,7 @@ async function main(argv: string[]): Promise<number> {
   );
 
   const records: L4Record[] = [];
+  const skipped: string[] = [];
   // One redis-benchmark run measures SET and GET: it is scheduled once, under 'redis-set'.
   const workloads = ['bulk', 'connections', 'redis-set', 'udp'] as const;
   for (let round = 0; round < options.rounds; round++)
@@ -246,11 +255,20 @@ async function main(argv: string[]): Promise<number> {
         const proxy = l4Proxies[(i + round) % l4Proxies.length]!;
         if (metric === 'udp' && proxy === 'haproxy') continue;
         log(`round ${round + 1}/${options.rounds} ${metric} ${proxy}`);
-        const values = await measure(metric, portsOf.get(proxy)!, tools, options, queries);
-        for (const [key, value] of Object.entries(values) as Array<[L4MetricKey, number | null]>) {
-          if (value === null)
-            throw new BenchError(errorCodes.loadTool, `${proxy} ${key}: the load tool did not report a rate`);
-          records.push({ round, proxy, metric: key, value });
+        // iperf3's server runs one test at a time and may still be closing the last one ("busy"): try again.
+        for (let attempt = 1; ; attempt++) {
+          const values = await measure(metric, portsOf.get(proxy)!, tools, options, queries);
+          const entries = Object.entries(values) as Array<[L4MetricKey, number | null]>;
+          if (entries.every(([, value]) => value !== null)) {
+            for (const [key, value] of entries) records.push({ round, proxy, metric: key, value: value! });
+            break;
+          }
+          if (attempt === 3) {
+            skipped.push(`round ${round + 1} ${metric} ${proxy}`);
+            log(`  no rate reported after ${attempt} attempts; this run is left out`);
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 1000));
         }
       }
   const rows = summarizeL4(records);
@@ -262,6 +280,7 @@ async function main(argv: string[]): Promise<number> {
     `nginx ${programVersion(tools.nginx, '-v')} (stream), haproxy ${programVersion(tools.haproxy, '-v')} (mode tcp), ALB proxy-core (node ${process.version}); ` +
       `iperf3 ${programVersion(tools.iperf3, '--version')}, redis ${programVersion(tools['redis-server'], '--version')}, dnsperf ${programVersion(tools.dnsperf, '-h')}.`,
   ];
+  if (skipped.length > 0) header.push(`Runs left out (the load tool reported no rate 3 times): ${skipped.join(', ')}.`);
   process.stdout.write(renderL4Report(rows, header));
   if (options.json !== null)
     writeFileSync(options.json, JSON.stringify({ startedAt, options, records, rows }, null, 2));
