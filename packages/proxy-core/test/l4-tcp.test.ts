@@ -1,7 +1,8 @@
 // TCP listeners: real sockets on loopback, forwarded byte for byte to real TCP backends.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { promisify } from 'node:util';
 import t from 'tap';
 import type { DataPlaneConfig } from '../src/index.ts';
 import { freePort, get, group, listener, startBackend, startEngine } from './helpers.ts';
@@ -16,6 +17,9 @@ import {
   streamStats,
   tcpBackend,
 } from './l4-helpers.ts';
+import { requireProgram } from './programs.ts';
+
+const run = promisify(execFile);
 
 t.test('bytes go both ways unchanged; counters per port', async (t) => {
   const echo = await echoBackend(t);
@@ -251,6 +255,31 @@ t.test('no endpoint that accepts: the client connection is closed, errors counte
   const reply = await exchange(port, 'lost');
   t.equal(reply.text, '', 'nothing comes back; the connection is closed (a reset: its bytes were never read)');
   t.equal(streamStats(engine, port).upstreamErrors, 2, 'both endpoints were tried');
+});
+
+t.test('TCP keepalive on client connections, as the kernel reports it (ss)', async (t) => {
+  const echo = await echoBackend(t);
+  const withKeepalive = await freePort();
+  const without = await freePort();
+  await startEngine(t, {
+    listeners: [streamListener(withKeepalive, 'g', { keepaliveIdleMs: 1_800_000 }), streamListener(without, 'g')],
+    backendGroups: [group('g', echo)],
+  });
+  const open = async (port: number) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    t.teardown(() => socket.destroy());
+    socket.write('x');
+    await once(socket, 'data');
+  };
+  await open(withKeepalive);
+  await open(without);
+  // -o shows socket timers: the proxy's accepted socket (local port = the listener's) has a keepalive timer of
+  // about 30 minutes only where it was asked for.
+  const ss = requireProgram('ss', 'iproute2');
+  const timers = async (port: number) =>
+    (await run(ss, ['-tnoH', 'state', 'established', `( sport = :${port} )`])).stdout.trim();
+  t.match(await timers(withKeepalive), /timer:\(keepalive,(29|30)min/);
+  t.notMatch(await timers(without), /keepalive/);
 });
 
 t.test('idle timeout: a connection with no bytes either way is closed', async (t) => {

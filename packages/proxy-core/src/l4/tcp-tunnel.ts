@@ -53,6 +53,7 @@ export class TcpTunnel {
     stats.activeConnections++;
     stats.connectionsTotal++;
     client.setNoDelay(true);
+    if (state.keepaliveIdleMs !== null) client.setKeepAlive(true, state.keepaliveIdleMs);
     client.on('error', () => this.abort());
     client.on('end', () => {
       this.clientEnded = true;
