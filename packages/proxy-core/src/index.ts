@@ -1,21 +1,31 @@
 export { spreadServiceWeights } from './balancer/service-weights.ts';
 export type { WeightedService } from './balancer/service-weights.ts';
+export { checkUsers, parseHtpasswd } from './auth/htpasswd.ts';
+export type { HtpasswdUsers } from './auth/htpasswd.ts';
 export type {
+  AuthConfig,
   BackendGroupConfig,
+  BasicAuthConfig,
   BalancePolicy,
+  CertificateConfig,
   ClientKeepaliveConfig,
   CorsConfig,
   DataPlaneConfig,
   EndpointConfig,
+  ForwardAuthConfig,
   ListenerConfig,
   ListenerProtocol,
+  ListenerTlsConfig,
   RedirectConfig,
   RequestHeaderRewrite,
   ResponseHeaderRewrite,
   RewriteConfig,
   RouteConfig,
   RuleConfig,
+  StreamConfig,
   TimeoutConfig,
+  TracingConfig,
+  TracingSampler,
 } from './config.ts';
 export { defaultMaxConnections, Engine } from './engine.ts';
 export type { ApplyResult, EngineOptions } from './engine.ts';
@@ -26,5 +36,7 @@ export { mergeStats, renderPrometheus } from './metrics.ts';
 export type { StatsSnapshot } from './metrics.ts';
 export type { Logger } from './proxy/listener-context.ts';
 export type { RouteIssue } from './router/route.ts';
+export { checkCertificate } from './tls/certificate-check.ts';
+export type { CertificateProblem } from './tls/certificate-check.ts';
 export { createDataPlane } from './data-plane.ts';
 export type { DataPlane, DataPlaneOptions } from './data-plane.ts';

@@ -2,6 +2,8 @@ import { RequestView } from '@alb/dslx';
 import type { Socket } from 'node:net';
 import type { HeaderList } from '../actions/header-rewrite.ts';
 import type { RequestContext } from '../actions/request-context.ts';
+import { appendFields } from '../auth/append-fields.ts';
+import type { AuthVerdict, RouteAuth } from '../auth/route-auth.ts';
 import type { Endpoint } from '../balancer/endpoint.ts';
 import { ChunkedDecoder } from '../http/chunked-decoder.ts';
 import { headBuilder } from '../http/head-builder.ts';
@@ -11,6 +13,7 @@ import { parseResponseHead, type ResponseHead } from '../http/response-head.ts';
 import { statusText } from '../http/status-text.ts';
 import { resolveClientIp } from '../http/trusted-proxies.ts';
 import type { Route } from '../router/route.ts';
+import { RequestTrace } from '../tracing/request-trace.ts';
 import { routeRequest } from '../router/route-request.ts';
 import { writeBorrowed, writeHead } from './borrowed-write.ts';
 import { buildClientHead, buildTunnelHead, buildUpstreamHead } from './forward-heads.ts';
@@ -113,6 +116,8 @@ export class Http1Connection implements UpstreamOwner {
   private upstreamSentAt = 0;
   private affinityCookie: string | null = null;
   private status = 0;
+  /** The exchange's spans when its route is traced (null otherwise, and between exchanges). */
+  private trace: RequestTrace | null = null;
 
   /** `socket` is connected; its bytes come through `onClientData` (the listener wires how). */
   constructor(socket: Socket, listener: ListenerContext, now: number, scheme: 'http' | 'https') {
@@ -225,6 +230,7 @@ export class Http1Connection implements UpstreamOwner {
 
   private onClosed(): void {
     this.phase = CLOSED;
+    if (this.trace !== null) this.endTrace(0);
     this.listener.stats.activeConnections--;
     this.dropUpstream();
     this.onClose?.();
@@ -350,6 +356,7 @@ export class Http1Connection implements UpstreamOwner {
     }
     const route = decided;
     this.route = route;
+    if (route.tracing !== null) this.trace = new RequestTrace(route.tracing, ctx, route.name);
     if (head.upgrade !== null && upgradesToH2c(head.upgrade)) {
       // h2c upgrades through a proxy let clients smuggle HTTP/2 past its rules; refuse them.
       this.respondLocally(400, 'h2c upgrade is not allowed', null);
@@ -366,6 +373,51 @@ export class Http1Connection implements UpstreamOwner {
       listener.stats,
     );
     this.phase = this.requestBodyDone ? WAITING : BODY;
+    if (route.auth !== null) {
+      this.authorize(route.auth, ctx);
+      return;
+    }
+    this.connectUpstream(null);
+  }
+
+  /**
+   * Auth before the upstream is contacted. While a check is pending the request body waits (up to the early-body
+   * limit, then the client is paused), as it does while an upstream connection opens.
+   */
+  private authorize(auth: RouteAuth, ctx: RequestContext): void {
+    const verdict = auth.authorize(ctx);
+    if (!(verdict instanceof Promise)) {
+      this.afterAuth(verdict);
+      return;
+    }
+    // The verdict comes back in a later event: the clock is read again before deadlines are set from it.
+    verdict.then(
+      (v) => {
+        if (this.ctx !== ctx || this.phase === CLOSED) return;
+        this.now = Date.now();
+        this.afterAuth(v);
+      },
+      () => {
+        if (this.ctx !== ctx || this.phase === CLOSED) return;
+        this.now = Date.now();
+        this.respondLocally(500, 'AuthFail : auth check failed', null);
+      },
+    );
+  }
+
+  private afterAuth(verdict: AuthVerdict): void {
+    if (!verdict.allow) {
+      this.respondLocally(verdict.status, verdict.reason, verdict.headers);
+      return;
+    }
+    if (verdict.upstreamHeaders !== null) {
+      const head = appendFields(this.upstreamHead!, verdict.upstreamHeaders, this.listener.stats);
+      if (head === null) {
+        this.respondLocally(500, 'AuthFail : auth response header would carry control characters', null);
+        return;
+      }
+      this.upstreamHead = head;
+    }
     this.connectUpstream(null);
   }
 
@@ -453,7 +505,10 @@ export class Http1Connection implements UpstreamOwner {
     this.attempts++;
     this.endpoint = pick.endpoint;
     if (pick.setCookie !== null) this.affinityCookie = pick.setCookie;
-    const pool = pick.endpoint.target.pool(route.tls);
+    const target = pick.endpoint.target;
+    if (this.trace !== null)
+      this.upstreamHead = this.trace.headForAttempt(this.upstreamHead!, target.address, target.port);
+    const pool = target.pool(route.tls);
     const idle = pool.takeIdle();
     if (idle !== null) {
       idle.owner = this;
@@ -641,6 +696,7 @@ export class Http1Connection implements UpstreamOwner {
   private onResponseHead(response: ResponseHead, bodyStart: number, bodyEnd: number): void {
     this.response = response;
     this.status = response.status;
+    if (this.trace !== null) this.trace.endClient(response.status);
     const now = this.now;
     this.listener.stats.upstreamLatency.observe((now - this.upstreamSentAt) / 1000);
     this.upstreamDeadline = now + this.route!.readTimeoutMs;
@@ -859,6 +915,7 @@ export class Http1Connection implements UpstreamOwner {
   }
 
   private finishRequestStats(): void {
+    if (this.trace !== null) this.endTrace(this.status);
     const route = this.route;
     (route === null ? this.listener.stats.forRoute('') : route.stats).count(this.status);
     const log = this.listener.settings.accessLog;
@@ -875,6 +932,11 @@ export class Http1Connection implements UpstreamOwner {
         ms: Date.now() - this.exchangeStartedAt,
       });
     }
+  }
+
+  private endTrace(status: number): void {
+    this.trace!.end(status);
+    this.trace = null;
   }
 
   private dropUpstream(): void {
