@@ -19,6 +19,10 @@ export async function bundleAlbRunner(dir: string): Promise<string> {
     conditions: ['@alb/source'],
     legalComments: 'none',
     logLevel: 'warning',
+    // CommonJS dependencies of proxy-core (apache-md5) call require(); give the ESM bundle one, as alb-instance does.
+    banner: {
+      js: "import { createRequire as __albCreateRequire } from 'node:module'; const require = __albCreateRequire(import.meta.url);",
+    },
   });
   return outfile;
 }
