@@ -1,0 +1,193 @@
+// `npm run bench:edge`: the cost of auth and tracing in the proxy, measured against the same proxy without them in
+// the same run. One data-plane process (1 worker) serves a port per case; wrk loads each case in turn, rounds
+// alternate the order, and medians are printed as ratios to the plain case. Forward-auth latency is measured with
+// sequential keep-alive requests (p50), against one direct round trip to the auth service.
+// Options: --rounds N (3), --seconds S (5), --connections C (32).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { Agent, createServer, request } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { DataPlaneConfig, RuleConfig } from '../src/index.ts';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+};
+const rounds = arg('rounds', 3);
+const seconds = arg('seconds', 5);
+const connections = arg('connections', 32);
+const log = (line: string) => process.stderr.write(`[bench:edge] ${line}\n`);
+const children: ChildProcess[] = [];
+const servers: Server[] = [];
+
+async function listen(server: Server): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  servers.push(server);
+  return (server.address() as AddressInfo).port;
+}
+
+/** A backend that answers every request head with a fixed 200 (raw TCP: it must not be the bottleneck). */
+async function fixedBackend(): Promise<number> {
+  const answer = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+  return listen(
+    createNetServer((socket) => {
+      let pending = '';
+      socket.on('data', (chunk) => {
+        pending += chunk.toString('latin1');
+        let end: number;
+        while ((end = pending.indexOf('\r\n\r\n')) !== -1) {
+          pending = pending.slice(end + 4);
+          socket.write(answer);
+        }
+      });
+      socket.on('error', () => undefined);
+    }),
+  );
+}
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+function wrk(port: number, path: string, headers: string[], durationS: number): number {
+  const args = ['-t1', `-c${connections}`, `-d${durationS}s`, ...headers.flatMap((h) => ['-H', h])];
+  const out = execFileSync('wrk', [...args, `http://127.0.0.1:${port}${path}`], { encoding: 'utf8' });
+  if (/Non-2xx/.test(out)) throw new Error(`non-2xx responses on ${path}:\n${out}`);
+  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]);
+}
+
+/** p50 in ms of `count` sequential GETs on one keep-alive connection. */
+async function p50(port: number, path: string, headers: Record<string, string>, count: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = process.hrtime.bigint();
+    await new Promise<void>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path, headers, agent }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path}: ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  agent.destroy();
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const backend = await fixedBackend();
+  // The auth service answers 200 at once; the OTLP receiver accepts and drops.
+  const authPort = await listen(createServer((_req, res) => res.end()) as unknown as Server);
+  const otlpPort = await listen(
+    createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end('{}'));
+    }) as unknown as Server,
+  );
+  const hash = execFileSync('htpasswd', ['-nbB', '-C', '10', 'bench', 'secret'], { encoding: 'utf8' })
+    .trim()
+    .split(':')[1]!;
+  const collector = `http://127.0.0.1:${otlpPort}`;
+  const cases: Array<{ name: string; route: Partial<RuleConfig>; headers: string[] }> = [
+    { name: 'plain', route: {}, headers: [] },
+    {
+      name: 'tracing, sampling 0',
+      route: { tracing: { collector, sampler: { name: 'trace_id_ratio', fraction: 0 } } },
+      headers: [],
+    },
+    { name: 'tracing, sampling 1.0', route: { tracing: { collector, sampler: { name: 'always_on' } } }, headers: [] },
+    {
+      name: 'basic auth (bcrypt 10, cached)',
+      route: { auth: { kind: 'basic', realm: 'b', users: { bench: hash } } },
+      headers: [`Authorization: Basic ${Buffer.from('bench:secret').toString('base64')}`],
+    },
+    {
+      name: 'forward auth',
+      route: { auth: { kind: 'forward', url: `http://127.0.0.1:${authPort}/check` } },
+      headers: [],
+    },
+  ];
+  const ports: number[] = [];
+  const config: DataPlaneConfig = {
+    backendGroups: [
+      { name: 'b', policy: 'round-robin', endpoints: [{ address: '127.0.0.1', port: backend, weight: 1 }] },
+    ],
+    listeners: [],
+  };
+  for (const c of cases) {
+    const port = await freePort();
+    ports.push(port);
+    config.listeners.push({
+      port,
+      protocol: 'http',
+      rules: [
+        {
+          name: 'r',
+          priority: 1,
+          dslx: [{ type: 'URL', values: [['STARTS_WITH', '/']] }],
+          backendGroup: 'b',
+          ...c.route,
+        },
+      ],
+      defaultBackend: null,
+    });
+  }
+  const runner = fileURLToPath(new URL('../test/fixtures/run-data-plane.ts', import.meta.url));
+  const plane = spawn(process.execPath, ['--conditions=@alb/source', runner, JSON.stringify(config), '{"workers":1}'], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  children.push(plane);
+  await new Promise<void>((resolve, reject) => {
+    plane.stdout!.on('data', (d: Buffer) => (String(d).includes('ready') ? resolve() : undefined));
+    plane.once('exit', (code) => reject(new Error(`data plane exited ${code}`)));
+  });
+
+  log(`${cases.length} cases, ${rounds} rounds of ${seconds} s, ${connections} connections; warming up`);
+  cases.forEach((c, i) => wrk(ports[i]!, '/', c.headers, 1));
+  const results = cases.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    const order = cases.map((_, i) => i);
+    if (r % 2 === 1) order.reverse();
+    for (const i of order) {
+      const rps = wrk(ports[i]!, '/', cases[i]!.headers, seconds);
+      results[i]!.push(rps);
+      log(`round ${r + 1}: ${cases[i]!.name}: ${rps.toFixed(0)} req/s`);
+    }
+  }
+  const plain = median(results[0]!);
+  console.log(`\n| case | req/s (median of ${rounds}) | ratio to plain |\n|---|---|---|`);
+  cases.forEach((c, i) => {
+    const m = median(results[i]!);
+    console.log(`| ${c.name} | ${m.toFixed(0)} | ${(m / plain).toFixed(3)} |`);
+  });
+
+  const n = 2000;
+  const direct = median([await p50(ports[0]!, '/', {}, n), await p50(ports[0]!, '/', {}, n)]);
+  const auth = median([await p50(ports[4]!, '/', {}, n), await p50(ports[4]!, '/', {}, n)]);
+  const authTrip = median([await p50(authPort, '/check', {}, n), await p50(authPort, '/check', {}, n)]);
+  console.log(`\n| forward auth latency (sequential, keep-alive) | p50 ms |\n|---|---|`);
+  console.log(`| direct through the proxy | ${direct.toFixed(3)} |`);
+  console.log(`| through the proxy with forward auth | ${auth.toFixed(3)} |`);
+  console.log(`| one round trip to the auth service | ${authTrip.toFixed(3)} |`);
+  console.log(`| extra latency / auth round trip | ${((auth - direct) / authTrip).toFixed(2)}x (target <= 1.2x) |`);
+}
+
+try {
+  await main();
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  for (const server of servers) server.close();
+}
+process.exit(0);
