@@ -1,7 +1,7 @@
 // The instance ClusterRoles of deploy/operator/instance-rbac.yaml, bound as the operator binds them (alb-instance
 // cluster-wide, alb-instance-leader in the ALB's namespace), are enough for an instance (it routes, writes status and
-// translates Ingresses with only those rights) and no more than needed (it cannot read Secrets, write Rules
-// elsewhere or write Ingress specs).
+// translates Ingresses with only those rights) and no more than needed (it cannot write Secrets, write Rules
+// elsewhere or write Ingress specs; it reads Secrets, by name, for basic auth).
 import { readFileSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,7 +103,9 @@ spec:
 
   const can = (path: string, method = 'GET', body?: unknown) =>
     kubeRequest(env, { path, method, body, token }).then((r) => r.status);
-  t.equal(await can('/api/v1/namespaces/kube-system/secrets'), 403, 'cannot read Secrets');
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, stringData: { a: 'b' } };
+  t.equal(await can('/api/v1/namespaces/kube-system/secrets', 'POST', secret), 403, 'cannot create Secrets');
+  t.equal(await can('/api/v1/namespaces/kube-system/secrets/x', 'DELETE'), 403, 'cannot delete Secrets');
   t.equal(
     await can('/apis/crd.alauda.io/v1/namespaces/default/rules', 'POST', { ...rule, metadata: { name: 'x' } }),
     403,

@@ -10,7 +10,7 @@ export type KubeSourceOptions = { alb: string; namespace: string; domain: string
  * The cluster as a source: one reflector per kind the instance reads. Frontends and Rules are selected by the
  * ALB's label (in any namespace, as file mode), the ALB2 by name in its namespace; Services, EndpointSlices,
  * Namespaces, Ingresses and IngressClasses cluster-wide (service groups may name any namespace). Secrets are not
- * read until TLS is served.
+ * listed: basic auth's are read by name (`auth-secrets.ts`).
  */
 export function kubeResources(options: KubeSourceOptions): ResourceSpec[] {
   const selector = `${labels(options.domain).name}=${options.alb}`;

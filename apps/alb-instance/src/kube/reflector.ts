@@ -14,6 +14,8 @@ export type ResourceSpec = {
   path: string;
   labelSelector?: string;
   fieldSelector?: string;
+  /** The store keys this reflector owns (it follows named objects): a relist replaces only these. */
+  keys?: ReadonlySet<string>;
 };
 
 export type ReflectorOptions = {
@@ -125,7 +127,7 @@ export class Reflector {
     const items = (list.items ?? []).map((item) => this.complete(item));
     this.resourceVersion = list.metadata?.resourceVersion ?? '';
     this.lists++;
-    if (this.store.replaceAll(items, [this.spec.kind])) this.onChange();
+    if (this.store.replaceAll(items, [this.spec.kind], this.spec.keys)) this.onChange();
     this.markSynced();
   }
 

@@ -33,11 +33,15 @@ export class ObjectStore {
     return true;
   }
 
-  /** Replaces everything (a relist): returns whether anything changed. */
-  replaceAll(objects: readonly KubeObject[], kinds: readonly string[]): boolean {
+  /**
+   * Replaces everything of `kinds` (a relist): returns whether anything changed. With `only`, just those keys are
+   * replaced (a source that follows a few named objects of a kind others follow too).
+   */
+  replaceAll(objects: readonly KubeObject[], kinds: readonly string[], only?: ReadonlySet<string>): boolean {
     const wanted = new Set(objects.map(keyOf));
     let changed = false;
     for (const [key, entry] of this.objects) {
+      if (only !== undefined && !only.has(key)) continue;
       if (kinds.includes(entry.object.kind) && !wanted.has(key)) changed = this.remove(key) || changed;
     }
     for (const object of objects) changed = this.apply(object) || changed;
