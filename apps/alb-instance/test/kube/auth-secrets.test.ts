@@ -6,7 +6,7 @@ import t from 'tap';
 import { parseOptions } from '../../src/cli-options.ts';
 import { startInstance } from '../../src/instance.ts';
 import { eventually, freePort, get } from '../helpers.ts';
-import { freshNamespace, installCrds, kubeEnv, must } from './kube-env.ts';
+import { createAlbAndFrontend, freshNamespace, installCrds, kubeEnv, must } from './kube-env.ts';
 
 const htpasswd = (user: string, password: string) =>
   execFileSync('htpasswd', ['-nbB', user, password], { encoding: 'utf8' }).trim();
@@ -19,7 +19,6 @@ t.test('basic-auth Secrets in kube mode', { timeout: 300_000 }, async (t) => {
   await installCrds(kube.env);
   const ns = await freshNamespace(kube.env);
   const port = await freePort();
-  const frontend = `alb-${String(port).padStart(5, '0')}`;
   const secretBody = (auth: string) => ({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -33,18 +32,7 @@ t.test('basic-auth Secrets in kube mode', { timeout: 300_000 }, async (t) => {
     metadata: { name: 'unrelated', namespace: ns },
     stringData: { token: 'not for the ALB' },
   });
-  await must(kube.env, 'POST', `/apis/crd.alauda.io/v2beta1/namespaces/${ns}/alaudaloadbalancer2`, {
-    apiVersion: 'crd.alauda.io/v2beta1',
-    kind: 'ALB2',
-    metadata: { name: 'alb', namespace: ns },
-    spec: { type: 'nginx' },
-  });
-  await must(kube.env, 'POST', `/apis/crd.alauda.io/v1/namespaces/${ns}/frontends`, {
-    apiVersion: 'crd.alauda.io/v1',
-    kind: 'Frontend',
-    metadata: { name: frontend, namespace: ns, labels: { 'alb2.cpaas.io/name': 'alb' } },
-    spec: { port, protocol: 'http' },
-  });
+  const { ruleLabels } = await createAlbAndFrontend(kube.env, ns, port);
   // The API server refuses loopback endpoints: the backend is a documentation address nobody answers on, with a
   // short connect timeout. Past auth a request gets 502/504; stopped by auth it gets 401 or 503.
   await must(kube.env, 'POST', `/api/v1/namespaces/${ns}/services`, {
@@ -64,11 +52,7 @@ t.test('basic-auth Secrets in kube mode', { timeout: 300_000 }, async (t) => {
   await must(kube.env, 'POST', `/apis/crd.alauda.io/v1/namespaces/${ns}/rules`, {
     apiVersion: 'crd.alauda.io/v1',
     kind: 'Rule',
-    metadata: {
-      name: 'private',
-      namespace: ns,
-      labels: { 'alb2.cpaas.io/name': 'alb', 'alb2.cpaas.io/frontend': frontend },
-    },
+    metadata: { name: 'private', namespace: ns, labels: ruleLabels },
     spec: {
       priority: 5,
       dslx: [{ type: 'URL', values: [['STARTS_WITH', '/']] }],
