@@ -28,6 +28,8 @@ export const diagnosticCodes = {
   dataPlane: 'ALB_INSTANCE_DATA_PLANE',
   listen: 'ALB_INSTANCE_LISTEN',
   usage: 'ALB_INSTANCE_USAGE',
+  badCertificate: 'ALB_INSTANCE_BAD_CERTIFICATE',
+  certificateNotFound: 'ALB_INSTANCE_CERTIFICATE_NOT_FOUND',
 } as const;
 
 export function describeObject(object: Diagnostic['object']): string {

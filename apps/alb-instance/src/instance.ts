@@ -13,6 +13,7 @@ import { startOpsServer } from './ops/ops-server.ts';
 import { systemClock } from './pipeline/clock.ts';
 import { newDiagnostics, RebuildLoop, type RebuildOutcome } from './pipeline/rebuild-loop.ts';
 import { translateSnapshot, withTranslated } from './ingress/translate-snapshot.ts';
+import { LastGoodCertificates } from './policy/certificates.ts';
 import { buildPolicy, type BuildResult } from './policy/build-policy.ts';
 import { KubeClient } from './kube/kube-client.ts';
 import { IngressSync } from './kube/ingress-sync.ts';
@@ -143,11 +144,13 @@ export async function startInstance(
     trimmer.noteApply();
   };
 
+  // A TLS Secret's last servable revision, so a bad update keeps the previous certificate serving.
+  const lastGoodCertificates = new LastGoodCertificates();
   const loop = new RebuildLoop({
     snapshot: () => store.snapshot(),
     build: (snapshot) => {
       void authSecrets?.sync(snapshot);
-      return buildFromSnapshot(snapshot, options);
+      return buildFromSnapshot(snapshot, options, lastGoodCertificates);
     },
     apply: (config) => dataPlane!.apply(config),
     onOutcome,
@@ -355,8 +358,17 @@ function sourceDiagnostics(failures: ReadonlyMap<string, string>): Diagnostic[] 
  * File mode translates Ingresses in memory (as if the translated Frontends and Rules had been written); in kube
  * mode the leader writes them to the cluster and every instance reads them back like any other Rule.
  */
-function buildFromSnapshot(snapshot: ReturnType<ObjectStore['snapshot']>, options: InstanceOptions): BuildResult {
-  const buildOptions = { albName: options.alb, domain: options.domain, trustedProxies: options.trustedProxies };
+function buildFromSnapshot(
+  snapshot: ReturnType<ObjectStore['snapshot']>,
+  options: InstanceOptions,
+  lastGoodCertificates: LastGoodCertificates,
+): BuildResult {
+  const buildOptions = {
+    albName: options.alb,
+    domain: options.domain,
+    trustedProxies: options.trustedProxies,
+    lastGoodCertificates,
+  };
   // Nothing was written in file mode, so with no Ingress there is nothing to translate (or to clear).
   if (options.source !== 'file' || (snapshot.get('Ingress') ?? []).length === 0)
     return buildPolicy(snapshot, buildOptions);

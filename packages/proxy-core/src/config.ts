@@ -9,10 +9,37 @@ export type DataPlaneConfig = {
   backendGroups: BackendGroupConfig[];
   /** Peers whose X-Forwarded-For / X-Real-IP / X-Forwarded-Proto/Host/Port are believed (CIDRs or IPs). */
   trustedProxies?: string[];
+  /** Certificates the `https` listeners name (by `name`); absent or [] when no listener terminates TLS. */
+  certificates?: CertificateConfig[];
 };
 
-/** Room for TLS, HTTP/2, gRPC, TCP and UDP listeners; `http` is what the engine serves today. */
-export type ListenerProtocol = 'http';
+/**
+ * `http`: plain HTTP/1.1. `https`: TLS 1.2/1.3 with SNI, then HTTP/1.1 or HTTP/2. `tcp` and `udp` forward bytes to the
+ * default backend's group (L4).
+ */
+export type ListenerProtocol = 'http' | 'https' | 'tcp' | 'udp';
+
+/**
+ * A certificate and its key (PEM): the chain (leaf first, a Secret's `ca.crt` appended) and the private key.
+ * `name` is how listeners refer to it (the instance uses the Secret's `namespace/name`); a change of `cert` or
+ * `key` under the same name is a rotation: new handshakes get the new one, open connections keep theirs.
+ */
+export type CertificateConfig = { name: string; cert: string; key: string };
+
+/**
+ * Which certificate a TLS handshake gets (ALB's order): a client without SNI (or with an IP address as SNI) gets
+ * `portCertificate`; otherwise the exact host in `sni`, then its one-label wildcard (`*.example.com` for
+ * `a.example.com`), then `portCertificate` when `fallbackToPortCertificate`, then `defaultCertificate`; with none
+ * of these the handshake is refused.
+ */
+export type ListenerTlsConfig = {
+  portCertificate: string | null;
+  /** Lower-case host (exact, or `*.` + the rest for a one-label wildcard) -> certificate name. */
+  sni: Array<{ host: string; certificate: string }>;
+  fallbackToPortCertificate?: boolean;
+  /** ALB's Ingress default certificate (defaultSSLCert, when defaultSSLStrategy is Always or Both). */
+  defaultCertificate?: string | null;
+};
 
 export type ListenerConfig = {
   port: number;
@@ -24,6 +51,31 @@ export type ListenerConfig = {
   keepalive?: ClientKeepaliveConfig | null;
   /** Defaults for the rules of this listener; a rule's own timeouts win. */
   timeouts?: TimeoutConfig | null;
+  /** Certificates of an `https` listener (required there, ignored elsewhere). */
+  tls?: ListenerTlsConfig | null;
+  /** `tcp` and `udp` listeners: timeouts and options of the forwarded streams (defaults when absent). */
+  stream?: StreamConfig | null;
+};
+
+/**
+ * What an L4 (`tcp`, `udp`) listener does with its connections and datagrams. It has no rules: every connection
+ * goes to the default backend's group (ALB: a Frontend's serviceGroup).
+ */
+export type StreamConfig = {
+  /** Longest wait for an upstream connection to be established (nginx proxy_connect_timeout; default 5 s). */
+  connectTimeoutMs?: number | null;
+  /**
+   * A TCP connection or UDP session with no bytes either way for this long is closed (nginx proxy_timeout;
+   * default 120 s, ALB's stream default).
+   */
+  idleTimeoutMs?: number | null;
+  /** `v2`: a PROXY protocol v2 header is sent to the upstream before the client's bytes (TCP only). */
+  proxyProtocol?: 'v2' | null;
+  /**
+   * UDP: datagrams expected from the upstream per client datagram (nginx proxy_responses); once every datagram
+   * got its replies the session ends. Null: unlimited, sessions end when idle.
+   */
+  udpResponses?: number | null;
 };
 
 export type ClientKeepaliveConfig = {

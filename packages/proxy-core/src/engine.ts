@@ -5,6 +5,9 @@ import type { DataPlaneConfig, ListenerConfig, ListenerProtocol } from './config
 import { AlbError, ConfigError, errorCodes } from './errors.ts';
 import { defaultLimits, type HttpLimits } from './http/limits.ts';
 import { TrustedProxies } from './http/trusted-proxies.ts';
+import { compileStreamPortState, type StreamPortState } from './l4/stream-state.ts';
+import { TcpListener } from './l4/tcp-listener.ts';
+import { UdpListener } from './l4/udp-listener.ts';
 import { ListenerStats, snapshotStats, type StatsSnapshot } from './metrics.ts';
 import { HttpListener } from './proxy/http-listener.ts';
 import type { EngineSettings, Logger } from './proxy/listener-context.ts';
@@ -12,6 +15,9 @@ import type { PortListener } from './proxy/port-listener.ts';
 import { compileHttpPortState, type CompileEnv, type HttpPortState } from './proxy/port-state.ts';
 import type { PoolOptions } from './proxy/upstream-pool.ts';
 import type { RouteIssue } from './router/route.ts';
+import { HttpsListener } from './tls/https-listener.ts';
+import { compileHttpsPortState, type HttpsPortState } from './tls/https-port-state.ts';
+import { SecureContextStore } from './tls/secure-contexts.ts';
 import { flushTracers, releaseUnusedTracers, tracingKeys } from './tracing/tracer-registry.ts';
 
 export type EngineOptions = {
@@ -57,6 +63,18 @@ const listenerKinds: { readonly [P in ListenerProtocol]: ListenerKind<unknown> }
     compile: compileHttpPortState,
     create: (port, stats, settings, state) => new HttpListener(port, stats, settings, state as HttpPortState),
   },
+  https: {
+    compile: compileHttpsPortState,
+    create: (port, stats, settings, state) => new HttpsListener(port, stats, settings, state as HttpsPortState),
+  },
+  tcp: {
+    compile: compileStreamPortState,
+    create: (port, stats, settings, state) => new TcpListener(port, stats, settings, state as StreamPortState),
+  },
+  udp: {
+    compile: compileStreamPortState,
+    create: (port, stats, settings, state) => new UdpListener(port, stats, settings, state as StreamPortState),
+  },
 };
 
 /** Client connections per listener and worker when `maxConnections` is not given. */
@@ -80,6 +98,7 @@ export class Engine {
   private readonly drainTimeoutMs: number;
   private readonly sweeper: NodeJS.Timeout;
   private readonly draining = new Set<PortListener>();
+  private readonly secureContexts = new SecureContextStore();
   private closed = false;
 
   constructor(options: EngineOptions = {}) {
@@ -122,12 +141,26 @@ export class Engine {
       balancers.set(group.name, new Balancer(group.policy, endpoints, group.affinityAttribute));
     }
     const issues: RouteIssue[] = [];
+    const { served: certificates, failed: badCertificates } = this.secureContexts.update(config.certificates ?? []);
+    for (const bad of badCertificates) {
+      for (const l of config.listeners) {
+        if (!usesCertificate(l, bad.name)) continue;
+        const kept = certificates.has(bad.name) ? 'the previous revision keeps serving' : 'it is not served';
+        issues.push({
+          port: l.port,
+          rule: '(tls)',
+          field: `certificates[${JSON.stringify(bad.name)}]`,
+          message: `certificate ${JSON.stringify(bad.name)} cannot be used (${bad.message}); ${kept}`,
+        });
+      }
+    }
     const caches = new Map<number, RuleCompileCache>();
     const compiled = config.listeners.map((l) => {
       const cache = this.compileCaches.get(l.port) ?? new RuleCompileCache();
       caches.set(l.port, cache);
       const stats = this.statsFor(l.port);
-      const state = listenerKinds[l.protocol].compile(l, { balancers, trusted, stats, cache, issues });
+      stats.protocol = l.protocol;
+      const state = listenerKinds[l.protocol].compile(l, { balancers, trusted, stats, cache, issues, certificates });
       cache.prune();
       // Counters of rules that left the config go with them: series stay bounded by what is configured.
       stats.keepRoutes(new Set(l.rules.map((r) => r.name)));
@@ -232,7 +265,18 @@ function checkStructure(config: DataPlaneConfig): string[] {
     else if (ports.has(l.port)) problems.push(`listeners[${i}].port: ${l.port} is listed twice`);
     ports.add(l.port);
     if (!Object.hasOwn(listenerKinds, l.protocol))
-      problems.push(`listeners[${i}].protocol: ${JSON.stringify(l.protocol)} is not supported yet (http only)`);
+      problems.push(
+        `listeners[${i}].protocol: ${JSON.stringify(l.protocol)} is not supported (${Object.keys(listenerKinds).join(', ')})`,
+      );
+  });
+  const certificates = new Set<string>();
+  (config.certificates ?? []).forEach((c, i) => {
+    if (typeof c.name !== 'string' || c.name === '') problems.push(`certificates[${i}].name: must be a name`);
+    else if (certificates.has(c.name))
+      problems.push(`certificates[${i}].name: ${JSON.stringify(c.name)} is listed twice`);
+    certificates.add(c.name);
+    if (typeof c.cert !== 'string' || typeof c.key !== 'string')
+      problems.push(`certificates[${i}]: cert and key must be PEM strings`);
   });
   const groups = new Set<string>();
   config.backendGroups.forEach((g, i) => {
@@ -247,6 +291,12 @@ function checkStructure(config: DataPlaneConfig): string[] {
     });
   });
   return problems;
+}
+
+function usesCertificate(listener: ListenerConfig, name: string): boolean {
+  const tls = listener.tls;
+  if (tls == null) return false;
+  return tls.portCertificate === name || tls.defaultCertificate === name || tls.sni.some((s) => s.certificate === name);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -7,6 +7,7 @@ export type {
   BackendGroupConfig,
   BasicAuthConfig,
   BalancePolicy,
+  CertificateConfig,
   ClientKeepaliveConfig,
   CorsConfig,
   DataPlaneConfig,
@@ -14,12 +15,14 @@ export type {
   ForwardAuthConfig,
   ListenerConfig,
   ListenerProtocol,
+  ListenerTlsConfig,
   RedirectConfig,
   RequestHeaderRewrite,
   ResponseHeaderRewrite,
   RewriteConfig,
   RouteConfig,
   RuleConfig,
+  StreamConfig,
   TimeoutConfig,
   TracingConfig,
   TracingSampler,
@@ -33,5 +36,7 @@ export { mergeStats, renderPrometheus } from './metrics.ts';
 export type { StatsSnapshot } from './metrics.ts';
 export type { Logger } from './proxy/listener-context.ts';
 export type { RouteIssue } from './router/route.ts';
+export { checkCertificate } from './tls/certificate-check.ts';
+export type { CertificateProblem } from './tls/certificate-check.ts';
 export { createDataPlane } from './data-plane.ts';
 export type { DataPlane, DataPlaneOptions } from './data-plane.ts';

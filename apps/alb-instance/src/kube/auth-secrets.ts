@@ -59,7 +59,7 @@ export class AuthSecretSource {
           apiVersion: 'v1',
           path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`,
           fieldSelector: `metadata.name=${name}`,
-          keys: new Set([objectKey('Secret', namespace, name)]),
+          owns: (o) => o.metadata.namespace === namespace && o.metadata.name === name,
         },
         this.client,
         this.store,

@@ -11,12 +11,14 @@ import {
 } from '@alb/crd-types';
 import type { BackendGroupConfig, DataPlaneConfig, ListenerConfig, RuleConfig } from '@alb/proxy-core';
 import { diagnosticCodes, type Diagnostic } from '../diagnostics.ts';
+import { CertificateResolver, sniForPorts, type LastGoodCertificates, type SniClaim } from './certificates.ts';
 import { keyOf, type KubeObject } from '../objects/kube-object.ts';
 import type { Snapshot } from '../objects/object-store.ts';
 import { parseDuration } from './durations.ts';
 import { AuthObjects } from './auth-config.ts';
 import { routeFor, type RouteContext } from './route-config.ts';
 import { ServiceIndex } from './service-backends.ts';
+import { buildStreamListener } from './stream-listener.ts';
 
 export type BuildOptions = {
   /** The ALB this instance serves; when absent, the only ALB2 (or the only ALB Frontends name). */
@@ -24,7 +26,14 @@ export type BuildOptions = {
   /** Label and annotation domain (default cpaas.io). */
   domain?: string;
   trustedProxies?: string[];
+  /** The last servable revision of each TLS Secret (kept by the caller across rebuilds); none: no memory. */
+  lastGoodCertificates?: LastGoodCertificates;
+  /** Now, in ms since the epoch (expired certificates are refused): injected so the build stays pure. */
+  now?: number;
 };
+
+/** Frontend protocols this data plane serves. */
+const servedProtocols: ReadonlySet<string> = new Set(['http', 'https', 'tcp', 'udp']);
 
 export type BuildResult = {
   albName: string | null;
@@ -110,6 +119,7 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
   const ruleSources = new Map<string, string[]>();
   const ports = new Map<number, string>();
   const servedFrontends = new Set<string>();
+  const httpsFrontends: HttpsFrontend[] = [];
   for (const object of snapshot.get('Frontend') ?? []) {
     if (object.metadata.labels?.[keys.name] !== albName) continue;
     const key = keyOf(object);
@@ -128,13 +138,14 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
         message: `the ALB2 ${albName} is in namespace ${alb.metadata.namespace}; Alauda ALB only reads Frontends from there`,
       });
     }
-    if (frontend.spec.protocol !== 'http') {
+    const protocol = frontend.spec.protocol;
+    if (!servedProtocols.has(protocol)) {
       report({
         object: owner,
         severity: 'error',
         code: diagnosticCodes.unsupported,
         field: 'spec.protocol',
-        message: `${frontend.spec.protocol} listeners are not served yet (http only); port ${frontend.spec.port} is not opened`,
+        message: `${protocol} listeners are not served yet (${[...servedProtocols].join(', ')}); port ${frontend.spec.port} is not opened`,
       });
       continue;
     }
@@ -152,7 +163,12 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
     ports.set(frontend.spec.port, frontend.metadata.name);
     servedFrontends.add(frontend.metadata.name);
     const ruleObjects = rulesByFrontend.get(frontend.metadata.name) ?? [];
-    listeners.push(buildListener(frontend, alb, ruleObjects, services, groups, domain, authObjects, report));
+    listeners.push(
+      protocol === 'tcp' || protocol === 'udp'
+        ? buildStreamListener(frontend, protocol, ruleObjects, { alb, domain, services, groups, owner, report })
+        : buildListener(frontend, alb, ruleObjects, services, groups, domain, authObjects, report),
+    );
+    if (protocol === 'https') httpsFrontends.push({ frontend, owner, ruleObjects });
     const port = frontend.spec.port;
     const sourcesOf = (name: string) => {
       let list = ruleSources.get(`${port}/${name}`);
@@ -180,11 +196,25 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
     }
   }
 
+  const certificates = new CertificateResolver(
+    snapshot,
+    options.lastGoodCertificates,
+    options.now ?? Date.now(),
+    report,
+  );
+  addTls(listeners, httpsFrontends, alb, certificates, domain);
+
   listeners.sort((a, b) => a.port - b.port);
   groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const certificateList = certificates.certificates();
   return {
     albName,
-    config: { listeners, backendGroups: groups, trustedProxies },
+    config: {
+      listeners,
+      backendGroups: groups,
+      trustedProxies,
+      ...(certificateList.length > 0 ? { certificates: certificateList } : {}),
+    },
     diagnostics,
     issuesByObject,
     ruleSources,
@@ -302,11 +332,65 @@ function buildListener(
 
   return {
     port: frontend.spec.port,
-    protocol: 'http',
+    protocol: frontend.spec.protocol === 'https' ? 'https' : 'http',
     rules,
     defaultBackend,
     keepalive: keepaliveOf(frontend, ftOwner, report),
   };
+}
+
+type HttpsFrontend = { frontend: Frontend; owner: Diagnostic['object']; ruleObjects: KubeObject[] };
+
+/**
+ * Certificates of the https listeners, ALB's way: the Frontend's `certificate_name` is the port certificate; a
+ * Rule's `certificate_name` + `domain` adds an SNI certificate; with `defaultSSLStrategy` Always or Both, names
+ * nothing matches get the Ingress https Frontend's certificate.
+ */
+function addTls(
+  listeners: ListenerConfig[],
+  https: readonly HttpsFrontend[],
+  alb: Alb2 | null,
+  certificates: CertificateResolver,
+  domain: string,
+): void {
+  if (https.length === 0) return;
+  const portCertificates = new Map<number, string | null>();
+  const claims: SniClaim[] = [];
+  for (const { frontend, owner, ruleObjects } of https) {
+    const port = frontend.spec.port;
+    const ref = frontend.spec.certificate_name;
+    portCertificates.set(port, ref ? certificates.use({ owner, field: 'spec.certificate_name', ref }) : null);
+    if (!ref) {
+      certificates.report({
+        object: owner,
+        severity: 'warning',
+        code: diagnosticCodes.badCertificate,
+        field: 'spec.certificate_name',
+        message: 'an https Frontend without a certificate: clients without a matching SNI certificate are refused',
+      });
+    }
+    for (const object of ruleObjects) {
+      const parsed = memo(parseCache(domain).rules, object, () => parseRule(object, { domain }));
+      if (!parsed.ok) continue;
+      const { certificate_name: ruleRef, domain: host } = parsed.value.spec;
+      if (!ruleRef || !host) continue;
+      const name = certificates.use({ owner: ownerOf(object), field: 'spec.certificate_name', ref: ruleRef });
+      if (name !== null) claims.push({ port, domain: host, certificate: name });
+    }
+  }
+  const sniOf = sniForPorts(claims);
+  const strategy = alb?.spec?.config?.defaultSSLStrategy;
+  const ingressPort = alb?.spec?.config?.ingressHTTPSPort ?? 443;
+  const defaultCertificate =
+    strategy === 'Always' || strategy === 'Both' ? (portCertificates.get(ingressPort) ?? null) : null;
+  for (const listener of listeners) {
+    if (listener.protocol !== 'https') continue;
+    listener.tls = {
+      portCertificate: portCertificates.get(listener.port) ?? null,
+      sni: sniOf(listener.port),
+      defaultCertificate,
+    };
+  }
 }
 
 function keepaliveOf(

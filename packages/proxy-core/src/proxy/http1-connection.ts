@@ -15,6 +15,7 @@ import { resolveClientIp } from '../http/trusted-proxies.ts';
 import type { Route } from '../router/route.ts';
 import { RequestTrace } from '../tracing/request-trace.ts';
 import { routeRequest } from '../router/route-request.ts';
+import { writeBorrowed, writeHead } from './borrowed-write.ts';
 import { buildClientHead, buildTunnelHead, buildUpstreamHead } from './forward-heads.ts';
 import type { ListenerContext } from './listener-context.ts';
 import { localResponse } from './local-response.ts';
@@ -183,8 +184,10 @@ export class Http1Connection implements UpstreamOwner {
     const phase = this.phase;
     if (phase === TUNNEL) {
       this.upstreamDeadline = this.lastActivity + this.route!.readTimeoutMs;
-      const bytes = borrowed ? copy(buf, 0, length) : buf;
-      if (this.upstream !== null && !this.upstream.socket.write(bytes)) this.socket.pause();
+      const upstream = this.upstream;
+      if (upstream === null) return;
+      const writable = borrowed ? writeBorrowed(upstream.socket, buf, 0, length) : upstream.socket.write(buf);
+      if (!writable) this.socket.pause();
       return;
     }
     if (phase === CLOSED) return;
@@ -440,8 +443,26 @@ export class Http1Connection implements UpstreamOwner {
   /** Back to reading heads: pipelined input first, then the socket. */
   private nextRequest(): void {
     this.phase = HEAD;
+    this.forgetExchange();
     if (this.socket.isPaused()) this.socket.resume();
     this.readHeads();
+  }
+
+  /**
+   * Drops what the finished exchange allocated (head, parsed fields, request view, response head, decoders). Kept
+   * until the next request, they would outlive a young-generation collection on every busy connection and be
+   * promoted to the old generation, which only a full collection frees.
+   */
+  private forgetExchange(): void {
+    this.head = null;
+    this.ctx = null;
+    this.route = null;
+    this.response = null;
+    this.responseBuffer = null;
+    this.responseDecoder = null;
+    this.requestDecoder = null;
+    this.upstreamHead = null;
+    this.endpoint = null;
   }
 
   private discardRequestBody(): void {
@@ -531,9 +552,9 @@ export class Http1Connection implements UpstreamOwner {
     const socket = conn.socket;
     if (this.requestMode === SIZED) {
       const take = Math.min(this.requestRemaining, input.length);
-      writable = socket.write(
-        this.inputBorrowed ? copy(input, 0, take) : take === input.length ? input : input.subarray(0, take),
-      );
+      writable = this.inputBorrowed
+        ? writeBorrowed(socket, input, 0, take)
+        : socket.write(take === input.length ? input : input.subarray(0, take));
       this.requestRemaining -= take;
       this.requestBodyBytesSent += take;
       this.input = take === input.length ? null : input.subarray(take);
@@ -541,7 +562,7 @@ export class Http1Connection implements UpstreamOwner {
     } else {
       const decoder = this.requestDecoder!;
       const stop = decoder.feed(input, 0, input.length, (buf, from, to) => {
-        writable = socket.write(headBuilder.text(`${(to - from).toString(16)}\r\n`).build(buf, from, to));
+        writable = writeHead(socket, headBuilder.text(`${(to - from).toString(16)}\r\n`), buf, from, to);
         socket.write('\r\n', 'latin1');
         this.requestBodyBytesSent += to - from;
       });
@@ -590,7 +611,7 @@ export class Http1Connection implements UpstreamOwner {
     if (this.upstream === null) return;
     if (this.phase === TUNNEL) {
       this.upstreamDeadline = Date.now() + this.route!.readTimeoutMs;
-      if (!this.socket.write(Buffer.from(buf.subarray(0, length)))) this.upstream.socket.pause();
+      if (!writeBorrowed(this.socket, buf, 0, length)) this.upstream.socket.pause();
       return;
     }
     if (this.response === null) {
@@ -689,7 +710,7 @@ export class Http1Connection implements UpstreamOwner {
     );
     this.responseStarted = true;
     if (framing === 'none') {
-      this.socket.write(pending.build());
+      writeHead(this.socket, pending);
       this.finishExchange();
       return;
     }
@@ -709,9 +730,10 @@ export class Http1Connection implements UpstreamOwner {
         const take = Math.min(this.responseRemaining, end - start);
         if (take < end - start) this.response!.reusable = false; // more bytes than announced: out of sync
         this.responseRemaining -= take;
-        writable = client.write(
-          pending !== null ? pending.build(buf, start, start + take) : copy(buf, start, start + take),
-        );
+        writable =
+          pending !== null
+            ? writeHead(client, pending, buf, start, start + take)
+            : writeBorrowed(client, buf, start, start + take);
         done = this.responseRemaining === 0;
         break;
       }
@@ -724,10 +746,10 @@ export class Http1Connection implements UpstreamOwner {
           if (rechunk) out.text(`${(to - from).toString(16)}\r\n`);
           out.bytes(data, from, to);
           if (rechunk) out.text('\r\n');
-          writable = client.write(out.build());
+          writable = writeHead(client, out);
           head = null;
         });
-        if (head !== null) writable = client.write(head.build());
+        if (head !== null) writable = writeHead(client, head);
         if (decoder.error !== null) {
           this.upstreamBroke();
           return;
@@ -745,7 +767,7 @@ export class Http1Connection implements UpstreamOwner {
           out.bytes(buf, start, end);
           if (this.chunkToClient) out.text('\r\n');
         }
-        writable = client.write(out.build());
+        writable = writeHead(client, out);
         break;
       }
     }
@@ -839,7 +861,7 @@ export class Http1Connection implements UpstreamOwner {
     this.upstreamDeadline = Date.now() + this.route!.readTimeoutMs;
     const b = buildTunnelHead(response, response.upgrade ?? this.head!.upgrade!);
     this.finishRequestStats();
-    this.socket.write(b.build(response.source, bodyStart, bodyEnd));
+    writeHead(this.socket, b, response.source, bodyStart, bodyEnd);
     if (this.input !== null) {
       conn.socket.write(this.inputBorrowed ? copy(this.input, 0, this.input.length) : this.input);
       this.input = null;

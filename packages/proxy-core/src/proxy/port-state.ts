@@ -3,6 +3,7 @@ import type { Balancer } from '../balancer/balancer.ts';
 import type { ListenerConfig } from '../config.ts';
 import type { TrustedProxies } from '../http/trusted-proxies.ts';
 import type { ListenerStats } from '../metrics.ts';
+import type { ServedCertificate } from '../tls/secure-contexts.ts';
 import { compileRoutingTable, type RouteIssue, type RoutingTable } from '../router/route.ts';
 
 /** Client-side keep-alive of one port. */
@@ -38,6 +39,8 @@ export type CompileEnv = {
   readonly cache: RuleCompileCache;
   /** Problems go here; the rule they name is left out. */
   readonly issues: RouteIssue[];
+  /** Certificates by name, for TLS listeners (none when absent). */
+  readonly certificates?: ReadonlyMap<string, ServedCertificate>;
 };
 
 /** Compiles one `http` listener's config into its port state. */
