@@ -185,6 +185,7 @@ export function compileForwardAuth(
       if (signin !== null) {
         const location = signinLocation(signin, param, ctx);
         if (location === undefined) return failed(500, 'signin url names a variable this request lacks');
+        if (fieldValueBytes(location) === null) return failed(500, 'signin location would carry control characters');
         fields.push('Location', location);
         return denied(302, null, fields);
       }
