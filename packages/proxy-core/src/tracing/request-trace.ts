@@ -57,21 +57,25 @@ export class RequestTrace {
     const head = ctx.head;
     this.method = head.method;
     const parent = routing.trustIncoming ? incomingContext(head.headers) : ROOT_CONTEXT;
-    const attributes: Attributes = {
-      'http.request.method': head.method,
-      'url.path': ctx.view.path(),
-      'url.scheme': ctx.scheme,
-      'server.address': ctx.view.host(),
-      'server.port': ctx.port,
-      'client.address': ctx.clientIp,
-      'network.protocol.version': head.versionMinor === 1 ? '1.1' : '1.0',
-      'alb.rule': rule,
-    };
-    const query = queryOf(head.target);
-    if (query !== '') attributes['url.query'] = query;
-    const agent = head.headers['user-agent'];
-    if (typeof agent === 'string') attributes['user_agent.original'] = agent;
-    this.server = routing.tracer.startSpan(head.method, { kind: SpanKind.SERVER, attributes }, parent);
+    this.server = routing.tracer.startSpan(head.method, { kind: SpanKind.SERVER }, parent);
+    // Attributes only for a span that is recorded: an unsampled request pays for its ids, not for its details.
+    if (this.server.isRecording()) {
+      const attributes: Attributes = {
+        'http.request.method': head.method,
+        'url.path': ctx.view.path(),
+        'url.scheme': ctx.scheme,
+        'server.address': ctx.view.host(),
+        'server.port': ctx.port,
+        'client.address': ctx.clientIp,
+        'network.protocol.version': head.versionMinor === 1 ? '1.1' : '1.0',
+        'alb.rule': rule,
+      };
+      const query = queryOf(head.target);
+      if (query !== '') attributes['url.query'] = query;
+      const agent = head.headers['user-agent'];
+      if (typeof agent === 'string') attributes['user_agent.original'] = agent;
+      this.server.setAttributes(attributes);
+    }
     this.serverContext = trace.setSpan(parent, this.server);
   }
 
@@ -82,19 +86,18 @@ export class RequestTrace {
   headForAttempt(head: Buffer, address: string, port: number): Buffer {
     if (this.baseHead === null) this.baseHead = head;
     this.endClient(0, 'retried');
-    const attributes: Attributes = { 'http.request.method': this.method };
-    if (!this.routing.hideUpstream) {
-      attributes['server.address'] = address;
-      attributes['server.port'] = port;
-      attributes['network.peer.address'] = address;
+    const client = this.routing.tracer.startSpan(this.method, { kind: SpanKind.CLIENT }, this.serverContext);
+    if (client.isRecording()) {
+      const attributes: Attributes = { 'http.request.method': this.method };
+      if (!this.routing.hideUpstream) {
+        attributes['server.address'] = address;
+        attributes['server.port'] = port;
+        attributes['network.peer.address'] = address;
+      }
+      if (this.attempts > 0) attributes['http.request.resend_count'] = this.attempts;
+      client.setAttributes(attributes);
     }
-    if (this.attempts > 0) attributes['http.request.resend_count'] = this.attempts;
     this.attempts++;
-    const client = this.routing.tracer.startSpan(
-      this.method,
-      { kind: SpanKind.CLIENT, attributes },
-      this.serverContext,
-    );
     this.client = client;
     const sc = client.spanContext();
     let lines = `traceparent: 00-${sc.traceId}-${sc.spanId}-0${sc.traceFlags & 1}\r\n`;
