@@ -20,6 +20,7 @@ export const diagnosticCodes = {
   noEndpoints: 'ALB_INSTANCE_NO_ENDPOINTS',
   badAnnotation: 'ALB_INSTANCE_BAD_ANNOTATION',
   auth: 'ALB_INSTANCE_AUTH',
+  otel: 'ALB_INSTANCE_OTEL',
   manifest: 'ALB_INSTANCE_MANIFEST',
   manifestLimit: 'ALB_INSTANCE_MANIFEST_LIMIT',
   source: 'ALB_INSTANCE_SOURCE',

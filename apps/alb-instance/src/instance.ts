@@ -17,6 +17,7 @@ import { LastGoodCertificates } from './policy/certificates.ts';
 import { buildPolicy, type BuildResult } from './policy/build-policy.ts';
 import { KubeClient } from './kube/kube-client.ts';
 import { IngressSync } from './kube/ingress-sync.ts';
+import { AuthSecretSource } from './kube/auth-secrets.ts';
 import { KubeSource } from './kube/kube-source.ts';
 import { StatusWriter } from './kube/status-writer.ts';
 import { FileSource } from './sources/file-source.ts';
@@ -63,6 +64,8 @@ export async function startInstance(
   const manifestProblems = new Map<string, ManifestProblem[]>();
   let files: FileSource | null = null;
   let source: { stop(): void } | null = null;
+  /** Kube mode: the basic-auth Secrets Rules name, followed by name (refreshed on every rebuild). */
+  let authSecrets: AuthSecretSource | null = null;
   let statusWriter: StatusWriter | null = null;
   let ingressSync: IngressSync | null = null;
   let elector: Elector | null = null;
@@ -145,7 +148,10 @@ export async function startInstance(
   const lastGoodCertificates = new LastGoodCertificates();
   const loop = new RebuildLoop({
     snapshot: () => store.snapshot(),
-    build: (snapshot) => buildFromSnapshot(snapshot, options, lastGoodCertificates),
+    build: (snapshot) => {
+      void authSecrets?.sync(snapshot);
+      return buildFromSnapshot(snapshot, options, lastGoodCertificates);
+    },
     apply: (config) => dataPlane!.apply(config),
     onOutcome,
     onError: (error) => {
@@ -239,9 +245,19 @@ export async function startInstance(
         namespace: options.namespace!,
         domain: options.domain,
       });
-      source = kube;
+      const secrets = new AuthSecretSource(client, store, onChange, logger.child({ component: 'auth-secrets' }));
+      authSecrets = secrets;
+      source = {
+        stop: () => {
+          kube.stop();
+          secrets.stop();
+        },
+      };
       // No config before every kind is listed once: a partial view would drop routes that exist.
       await untilAborted(kube.start(), signal);
+      if (signal?.aborted) throw new StartAborted();
+      // Nor before the Secrets basic auth needs: their routes would answer 503 for a moment.
+      await untilAborted(secrets.sync(store.snapshot()), signal);
       if (signal?.aborted) throw new StartAborted();
       // One leader per ALB (Lease named after it) writes status and Events; the others only serve.
       const identity = `${options.namespace}/${options.alb}/${process.env.POD_NAME ?? hostname()}-${process.pid}`;

@@ -79,14 +79,6 @@ t.test('basic auth on a Rule: Secret from htpasswd, live changes, missing Secret
   );
 });
 
-const albServingIngress = (httpPort: number) => `apiVersion: crd.alauda.io/v2beta1
-kind: ALB2
-metadata: { name: test, namespace: kube-system }
-spec:
-  type: nginx
-  config: { projects: [ALL_ALL], ingressHTTPPort: ${httpPort}, ingressHTTPSPort: 0 }
-`;
-
 const ingress = (name: string, path: string, annotations: Record<string, string>) => `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
@@ -123,7 +115,7 @@ t.test('Ingress auth annotations: basic (auth-map) and forward auth', async (t) 
 
   const dir = tempDir(t);
   const port = await freePort();
-  write(dir, 'alb.yaml', albServingIngress(port));
+  write(dir, 'alb.yaml', manifests.albServingIngress(port));
   write(dir, 'services.yaml', manifests.service('web', web.port));
   write(dir, 'secret.yaml', secret('map', { dave: hash('-B', 'dave', 'pw').split(':')[1]! }));
   write(

@@ -2,14 +2,6 @@
 import t from 'tap';
 import { echoBackend, eventually, freePort, get, manifests, runInstance, tempDir, write } from './helpers.ts';
 
-const albServingIngress = (httpPort: number) => `apiVersion: crd.alauda.io/v2beta1
-kind: ALB2
-metadata: { name: test, namespace: kube-system }
-spec:
-  type: nginx
-  config: { projects: [ALL_ALL], ingressHTTPPort: ${httpPort}, ingressHTTPSPort: 0 }
-`;
-
 const ingress = (name: string, path: string, service: string, extra = '') => `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: { name: ${name}, namespace: default${extra} }
@@ -27,7 +19,7 @@ t.test('an Ingress routes; edits and deletions follow; other classes are ignored
   const api = await echoBackend(t, 'api');
   const dir = tempDir(t);
   const port = await freePort();
-  write(dir, 'alb.yaml', albServingIngress(port));
+  write(dir, 'alb.yaml', manifests.albServingIngress(port));
   write(dir, 'services.yaml', manifests.service('web', web.port), manifests.service('api', api.port));
   write(dir, 'ingress.yaml', ingress('shop', '/api', 'api'));
   const instance = await runInstance(t, dir);
@@ -85,7 +77,7 @@ t.test('a bad Ingress is reported by name and field; the others are served', asy
   const api = await echoBackend(t, 'api');
   const dir = tempDir(t);
   const port = await freePort();
-  write(dir, 'alb.yaml', albServingIngress(port));
+  write(dir, 'alb.yaml', manifests.albServingIngress(port));
   write(dir, 'services.yaml', manifests.service('api', api.port));
   write(
     dir,

@@ -226,6 +226,14 @@ export async function eventually<T>(
 
 /** Manifests for tests: an ALB2, a Frontend on `port`, Services with EndpointSlices to local ports. */
 export const manifests = {
+  /** An ALB2 that serves Ingresses of its class on `httpPort` (no https port). */
+  albServingIngress: (httpPort: number) => `apiVersion: crd.alauda.io/v2beta1
+kind: ALB2
+metadata: { name: test, namespace: kube-system }
+spec:
+  type: nginx
+  config: { projects: [ALL_ALL], ingressHTTPPort: ${httpPort}, ingressHTTPSPort: 0 }
+`,
   alb: (name = 'test') => `apiVersion: crd.alauda.io/v2beta1
 kind: ALB2
 metadata: { name: ${name}, namespace: kube-system }

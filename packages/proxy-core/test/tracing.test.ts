@@ -5,19 +5,9 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import t from 'tap';
 import { startFixtureProcess } from './auth-process.ts';
+import type { ReceivedSpan as Span } from './fixtures/otlp-receiver.ts';
 import { freePort, get, group, listener, prefixRule, startBackend, startEngine } from './helpers.ts';
 import type { TracingConfig } from '../src/index.ts';
-
-type Span = {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  name: string;
-  kind: number;
-  service: string;
-  attributes: Record<string, unknown>;
-  status: number;
-};
 
 // OTLP span kinds.
 const SERVER = 2;

@@ -1,7 +1,8 @@
 // The instance ClusterRoles of deploy/operator/instance-rbac.yaml, bound as the operator binds them (alb-instance
 // cluster-wide, alb-instance-leader in the ALB's namespace), are enough for an instance (it routes, writes status and
 // translates Ingresses with only those rights) and no more than needed (it can list Secrets, for TLS
-// certificates, but not get or write them, write Rules elsewhere or write Ingress specs).
+// certificates and the basic-auth Secrets Rules name, but not get or write them, write Rules elsewhere or write
+// Ingress specs).
 import { readFileSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,14 +104,19 @@ spec:
 
   const can = (path: string, method = 'GET', body?: unknown) =>
     kubeRequest(env, { path, method, body, token }).then((r) => r.status);
-  // TLS certificates: the instance lists and watches Secrets of type kubernetes.io/tls (RBAC cannot narrow by type).
-  t.equal(await can('/api/v1/namespaces/kube-system/secrets'), 200, 'lists Secrets (for TLS certificates)');
+  // TLS certificates (by type) and basic-auth Secrets (by name): list and watch, as RBAC cannot narrow either.
+  t.equal(
+    await can('/api/v1/namespaces/kube-system/secrets'),
+    200,
+    'lists Secrets (TLS certificates, basic-auth users)',
+  );
   t.equal(await can('/api/v1/namespaces/kube-system/secrets/any'), 403, 'cannot get a Secret by name');
   t.equal(
     await can('/api/v1/namespaces/kube-system/secrets', 'POST', { metadata: { name: 'x' }, type: 'Opaque' }),
     403,
     'cannot create Secrets',
   );
+  t.equal(await can('/api/v1/namespaces/kube-system/secrets/x', 'DELETE'), 403, 'cannot delete Secrets');
   t.equal(
     await can('/apis/crd.alauda.io/v1/namespaces/default/rules', 'POST', { ...rule, metadata: { name: 'x' } }),
     403,

@@ -10,7 +10,8 @@ export type KubeSourceOptions = { alb: string; namespace: string; domain: string
  * The cluster as a source: one reflector per kind the instance reads. Frontends and Rules are selected by the
  * ALB's label (in any namespace, as file mode), the ALB2 by name in its namespace; Services, EndpointSlices,
  * Namespaces, Ingresses and IngressClasses cluster-wide (service groups may name any namespace); Secrets of type
- * `kubernetes.io/tls` only (certificates may live in any namespace), never other Secrets.
+ * `kubernetes.io/tls` only (certificates may live in any namespace); basic auth's Secrets are read by name
+ * (`auth-secrets.ts`); never other Secrets.
  */
 export function kubeResources(options: KubeSourceOptions): ResourceSpec[] {
   const selector = `${labels(options.domain).name}=${options.alb}`;
@@ -31,7 +32,14 @@ export function kubeResources(options: KubeSourceOptions): ResourceSpec[] {
     { kind: 'Service', apiVersion: 'v1', path: '/api/v1/services' },
     { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', path: '/apis/discovery.k8s.io/v1/endpointslices' },
     { kind: 'Namespace', apiVersion: 'v1', path: '/api/v1/namespaces' },
-    { kind: 'Secret', apiVersion: 'v1', path: '/api/v1/secrets', fieldSelector: 'type=kubernetes.io/tls' },
+    {
+      kind: 'Secret',
+      apiVersion: 'v1',
+      path: '/api/v1/secrets',
+      fieldSelector: 'type=kubernetes.io/tls',
+      // Basic-auth Secrets (read by name elsewhere) share the kind: a relist here must not drop them.
+      owns: (o) => o.type === 'kubernetes.io/tls',
+    },
     // Read by every instance, translated by the leader only: a new leader starts from a complete view.
     { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', path: '/apis/networking.k8s.io/v1/ingresses' },
     {

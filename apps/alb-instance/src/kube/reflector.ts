@@ -14,6 +14,11 @@ export type ResourceSpec = {
   path: string;
   labelSelector?: string;
   fieldSelector?: string;
+  /**
+   * Which objects of the kind this reflector owns, when others follow the same kind with other selectors: a relist
+   * replaces only these. Absent: the whole kind.
+   */
+  owns?: (object: KubeObject) => boolean;
 };
 
 export type ReflectorOptions = {
@@ -125,7 +130,7 @@ export class Reflector {
     const items = (list.items ?? []).map((item) => this.complete(item));
     this.resourceVersion = list.metadata?.resourceVersion ?? '';
     this.lists++;
-    if (this.store.replaceAll(items, [this.spec.kind])) this.onChange();
+    if (this.store.replaceAll(items, [this.spec.kind], this.spec.owns)) this.onChange();
     this.markSynced();
   }
 

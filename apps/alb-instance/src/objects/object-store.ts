@@ -33,11 +33,20 @@ export class ObjectStore {
     return true;
   }
 
-  /** Replaces everything (a relist): returns whether anything changed. */
-  replaceAll(objects: readonly KubeObject[], kinds: readonly string[]): boolean {
+  /**
+   * Replaces everything of `kinds` (a relist): returns whether anything changed. With `owns`, only the objects it
+   * accepts are replaced: several sources may follow parts of one kind (TLS Secrets by type, basic-auth Secrets by
+   * name) without one's relist dropping the others'.
+   */
+  replaceAll(
+    objects: readonly KubeObject[],
+    kinds: readonly string[],
+    owns?: (object: KubeObject) => boolean,
+  ): boolean {
     const wanted = new Set(objects.map(keyOf));
     let changed = false;
     for (const [key, entry] of this.objects) {
+      if (owns !== undefined && !owns(entry.object)) continue;
       if (kinds.includes(entry.object.kind) && !wanted.has(key)) changed = this.remove(key) || changed;
     }
     for (const object of objects) changed = this.apply(object) || changed;

@@ -16,6 +16,7 @@ import type {
 } from '@alb/proxy-core';
 import { diagnosticCodes, type Diagnostic } from '../diagnostics.ts';
 import { authFor, type AuthObjects } from './auth-config.ts';
+import { tracingFor } from './otel-config.ts';
 
 export type RouteContext = {
   alb: Alb2 | null;
@@ -55,13 +56,10 @@ export function routeFor(rule: Rule | null, backendGroup: string | null, ctx: Ro
     );
     return null;
   }
-  const otel = shared.find((c) => c?.otel !== undefined)?.otel;
-  if (otel?.enable === true)
-    unsupported(
-      'warning',
-      'spec.config.otel',
-      'OpenTelemetry tracing is not implemented yet; requests are served untraced',
-    );
+  const tracing = tracingFor(
+    shared.map((c) => c?.otel),
+    (severity, field, message) => report({ object: owner, severity, code: diagnosticCodes.otel, field, message }),
+  );
 
   const protocolText = spec?.backendProtocol || frontend.spec.backendProtocol || '';
   const protocol = normalizeBackendProtocol(protocolText);
@@ -102,6 +100,7 @@ export function routeFor(rule: Rule | null, backendGroup: string | null, ctx: Ro
       : null,
     timeouts: timeoutsOf(shared.map((c) => c?.timeout)),
     auth,
+    tracing,
     source: spec?.source?.type
       ? { type: spec.source.type, namespace: spec.source.namespace ?? '', name: spec.source.name ?? '' }
       : null,

@@ -5,7 +5,7 @@ import t from 'tap';
 import { parseOptions } from '../../src/cli-options.ts';
 import { startInstance } from '../../src/instance.ts';
 import { eventually, freePort, get } from '../helpers.ts';
-import { freshNamespace, installCrds, kubeEnv, must } from './kube-env.ts';
+import { createAlbAndFrontend, freshNamespace, installCrds, kubeEnv, must } from './kube-env.ts';
 
 type Condition = { type: string; status: string; reason: string; message: string };
 
@@ -14,20 +14,7 @@ t.test('a Rule the data plane refuses gets Accepted=False; the others are served
   await installCrds(kube.env);
   const ns = await freshNamespace(kube.env);
   const port = await freePort();
-  const frontend = `alb-${String(port).padStart(5, '0')}`;
-  const labels = { 'alb2.cpaas.io/name': 'alb', 'alb2.cpaas.io/frontend': frontend };
-  await must(kube.env, 'POST', `/apis/crd.alauda.io/v2beta1/namespaces/${ns}/alaudaloadbalancer2`, {
-    apiVersion: 'crd.alauda.io/v2beta1',
-    kind: 'ALB2',
-    metadata: { name: 'alb', namespace: ns },
-    spec: { type: 'nginx' },
-  });
-  await must(kube.env, 'POST', `/apis/crd.alauda.io/v1/namespaces/${ns}/frontends`, {
-    apiVersion: 'crd.alauda.io/v1',
-    kind: 'Frontend',
-    metadata: { name: frontend, namespace: ns, labels: { 'alb2.cpaas.io/name': 'alb' } },
-    spec: { port, protocol: 'http' },
-  });
+  const { ruleLabels: labels } = await createAlbAndFrontend(kube.env, ns, port);
   const rule = (name: string, extra: Record<string, unknown> = {}) =>
     must(kube.env, 'POST', `/apis/crd.alauda.io/v1/namespaces/${ns}/rules`, {
       apiVersion: 'crd.alauda.io/v1',

@@ -68,3 +68,25 @@ export async function compactEtcd(env: TestEnv): Promise<number> {
   await post('/v3/kv/compaction', { revision: header.revision, physical: true });
   return Number(header.revision);
 }
+
+/** An ALB2 `alb` and its http Frontend on `port` in `ns`; returns the Frontend's name and a Rule's labels. */
+export async function createAlbAndFrontend(
+  env: TestEnv,
+  ns: string,
+  port: number,
+): Promise<{ frontend: string; ruleLabels: Record<string, string> }> {
+  const frontend = `alb-${String(port).padStart(5, '0')}`;
+  await must(env, 'POST', `/apis/crd.alauda.io/v2beta1/namespaces/${ns}/alaudaloadbalancer2`, {
+    apiVersion: 'crd.alauda.io/v2beta1',
+    kind: 'ALB2',
+    metadata: { name: 'alb', namespace: ns },
+    spec: { type: 'nginx' },
+  });
+  await must(env, 'POST', `/apis/crd.alauda.io/v1/namespaces/${ns}/frontends`, {
+    apiVersion: 'crd.alauda.io/v1',
+    kind: 'Frontend',
+    metadata: { name: frontend, namespace: ns, labels: { 'alb2.cpaas.io/name': 'alb' } },
+    spec: { port, protocol: 'http' },
+  });
+  return { frontend, ruleLabels: { 'alb2.cpaas.io/name': 'alb', 'alb2.cpaas.io/frontend': frontend } };
+}

@@ -98,3 +98,23 @@ t.test('replaceAll (a relist) replaces only the given kinds, and says whether an
   t.equal(store.replaceAll([], ['Rule']), true);
   t.equal(store.snapshot().get('Rule'), undefined, 'an empty relist empties the kind');
 });
+
+t.test('replaceAll with an owner: a relist of TLS Secrets keeps the basic-auth Secrets others follow', async (t) => {
+  const secret = (name: string, type: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: 'default' },
+    type,
+  });
+  const store = new ObjectStore();
+  store.apply(secret('cert', 'kubernetes.io/tls'));
+  store.apply(secret('users', 'Opaque'));
+  const tls = (o: KubeObject) => o.type === 'kubernetes.io/tls';
+  t.equal(store.replaceAll([], ['Secret'], tls), true, 'the TLS Secret is gone');
+  t.ok(store.get('Secret/default/users'), 'the basic-auth Secret is kept');
+  t.notOk(store.get('Secret/default/cert'));
+  const users = (o: KubeObject) => o.metadata.name === 'users';
+  store.apply(secret('cert', 'kubernetes.io/tls'));
+  t.equal(store.replaceAll([], ['Secret'], users), true);
+  t.ok(store.get('Secret/default/cert'), 'a named relist keeps the TLS Secret');
+});

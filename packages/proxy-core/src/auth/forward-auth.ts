@@ -96,25 +96,31 @@ export function compileForwardAuth(
   const readTimeoutMs = config.readTimeoutMs ?? defaultTimeoutMs;
   const copied = responseHeaders.map((h) => h.toLowerCase());
   const alwaysSetCookie = config.alwaysSetCookie === true;
+  // A URL without variables is parsed once.
+  const fixedTarget = url.constant === null ? null : targetOf(url.constant);
+  if (url.constant !== null && fixedTarget === null) {
+    report('auth.url', 'is not a valid URL');
+    return null;
+  }
 
   return {
     strippedRequestFields: copied,
     authorize(ctx: RequestContext): Promise<AuthVerdict> | AuthVerdict {
-      const target = expandVarString(url, ctx);
-      if (target === undefined) return failed(500, 'auth url names a variable this request lacks');
-      let parsed: URL;
-      try {
-        parsed = new URL(target);
-      } catch {
-        return failed(500, 'auth url is not a valid URL for this request');
+      let where = fixedTarget;
+      if (where === null) {
+        const target = expandVarString(url, ctx);
+        if (target === undefined) return failed(500, 'auth url names a variable this request lacks');
+        where = targetOf(target);
+        if (where === null) return failed(500, 'auth url is not a valid URL for this request');
       }
       const headers = authRequestHeaders(ctx, extra, requestRedirect);
       if (headers === null) return failed(500, 'auth request header would carry control characters');
+      const { https, options } = where;
       return new Promise<AuthVerdict>((resolve) => {
-        const https = parsed.protocol === 'https:';
         let req: ReturnType<typeof httpRequest>;
         try {
-          req = (https ? httpsRequest : httpRequest)(parsed, {
+          req = (https ? httpsRequest : httpRequest)({
+            ...options,
             method,
             headers,
             agent: https ? httpsAgent : httpAgent,
@@ -126,19 +132,23 @@ export function compileForwardAuth(
           return;
         }
         let settled = false;
-        const connectTimer = setTimeout(() => {
-          req.destroy();
-          settle(failed(503, 'auth service did not accept the connection in time'));
-        }, connectTimeoutMs);
+        let connectTimer: NodeJS.Timeout | null = null;
         const settle = (verdict: AuthVerdict) => {
           if (settled) return;
           settled = true;
-          clearTimeout(connectTimer);
+          if (connectTimer !== null) clearTimeout(connectTimer);
           resolve(verdict);
         };
+        // A pooled connection is used at once; only a new one gets the connect deadline.
         req.on('socket', (socket) => {
-          if (!socket.connecting) clearTimeout(connectTimer);
-          else socket.once('connect', () => clearTimeout(connectTimer));
+          if (!socket.connecting) return;
+          connectTimer = setTimeout(() => {
+            req.destroy();
+            settle(failed(503, 'auth service did not accept the connection in time'));
+          }, connectTimeoutMs);
+          socket.once('connect', () => {
+            if (connectTimer !== null) clearTimeout(connectTimer);
+          });
         });
         req.on('timeout', () => {
           req.destroy();
@@ -175,6 +185,7 @@ export function compileForwardAuth(
       if (signin !== null) {
         const location = signinLocation(signin, param, ctx);
         if (location === undefined) return failed(500, 'signin url names a variable this request lacks');
+        if (fieldValueBytes(location) === null) return failed(500, 'signin location would carry control characters');
         fields.push('Location', location);
         return denied(302, null, fields);
       }
@@ -185,6 +196,25 @@ export function compileForwardAuth(
     if (status === 403) return denied(403, 'AuthFail : auth service answered 403', fields.length === 0 ? null : fields);
     return failed(500, `auth service answered ${status}`);
   }
+}
+
+type Target = { https: boolean; options: { hostname: string; port: number; path: string } };
+
+/** Where a subrequest goes (node:http options), or null when `url` is not an http(s) URL. */
+function targetOf(url: string): Target | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  const https = parsed.protocol === 'https:';
+  if (!https && parsed.protocol !== 'http:') return null;
+  const hostname = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
+  return {
+    https,
+    options: { hostname, port: Number(parsed.port || (https ? 443 : 80)), path: parsed.pathname + parsed.search },
+  };
 }
 
 /** The signin URL with the original URL as its redirect parameter (unless the URL already sets it). */

@@ -6,12 +6,14 @@ import {
   type Attributes,
   type Context,
   type Span,
+  type SpanContext,
   type Tracer,
 } from '@opentelemetry/api';
 import { parseTraceParent, TraceState } from '@opentelemetry/core';
 import type { RequestContext } from '../actions/request-context.ts';
 import type { TracingConfig } from '../config.ts';
 import { fieldLine } from '../http/head-bytes.ts';
+import { randomHex, samplingDecision, type SamplingDecision } from './sampling.ts';
 import { providerKey, tracerFor } from './tracer-registry.ts';
 
 /** A route's compiled tracing: which tracer, and whether the client's trace context is continued. */
@@ -19,6 +21,7 @@ export type RouteTracing = {
   readonly tracer: Tracer;
   readonly trustIncoming: boolean;
   readonly hideUpstream: boolean;
+  readonly sampled: SamplingDecision;
   /** The provider this route uses (kept alive while a route names it). */
   readonly providerKey: string;
 };
@@ -29,6 +32,7 @@ export function compileTracing(config: TracingConfig | null | undefined): RouteT
     tracer: tracerFor(config),
     trustIncoming: config.trustIncoming !== false,
     hideUpstream: config.hideUpstreamAttributes === true,
+    sampled: samplingDecision(config.sampler),
     providerKey: providerKey(config),
   };
 }
@@ -38,13 +42,17 @@ export const traceContextFields = ['traceparent', 'tracestate'];
 
 /**
  * The spans of one request: the server span (HTTP semantic conventions), and a client span per upstream attempt
- * whose context goes upstream as `traceparent`. An unsampled request still gets (non-recording) spans with ids, so
- * `traceparent` always propagates; recording spans are handed to the batch processor when they end, which never
- * waits (a full queue drops).
+ * whose context goes upstream as `traceparent`. An unsampled request gets no SDK spans, only ids: its trace id
+ * (the incoming one, or a new one) and a span id per attempt, so `traceparent` always propagates (flags 00).
+ * Recorded spans go to the batch processor when they end, which never waits (a full queue drops).
  */
 export class RequestTrace {
-  private readonly server: Span;
+  /** Null when the request is not sampled. */
+  private readonly server: Span | null;
   private readonly serverContext: Context;
+  /** Unsampled: the trace id and tracestate `traceparent` carries. */
+  private readonly traceId: string;
+  private readonly traceState: string | undefined;
   private readonly routing: RouteTracing;
   private readonly method: string;
   private client: Span | null = null;
@@ -56,7 +64,18 @@ export class RequestTrace {
     this.routing = routing;
     const head = ctx.head;
     this.method = head.method;
-    const parent = routing.trustIncoming ? incomingContext(head.headers) : ROOT_CONTEXT;
+    const incoming = routing.trustIncoming ? incomingSpanContext(head.headers) : null;
+    if (!routing.sampled(incoming)) {
+      this.server = null;
+      this.serverContext = ROOT_CONTEXT;
+      this.traceId = incoming?.traceId ?? randomHex(16);
+      this.traceState = incoming?.traceState?.serialize();
+      return;
+    }
+    this.traceId = '';
+    this.traceState = undefined;
+    const parent = incoming === null ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, incoming);
+    this.server = routing.tracer.startSpan(head.method, { kind: SpanKind.SERVER }, parent);
     const attributes: Attributes = {
       'http.request.method': head.method,
       'url.path': ctx.view.path(),
@@ -71,7 +90,7 @@ export class RequestTrace {
     if (query !== '') attributes['url.query'] = query;
     const agent = head.headers['user-agent'];
     if (typeof agent === 'string') attributes['user_agent.original'] = agent;
-    this.server = routing.tracer.startSpan(head.method, { kind: SpanKind.SERVER, attributes }, parent);
+    this.server.setAttributes(attributes);
     this.serverContext = trace.setSpan(parent, this.server);
   }
 
@@ -81,27 +100,23 @@ export class RequestTrace {
    */
   headForAttempt(head: Buffer, address: string, port: number): Buffer {
     if (this.baseHead === null) this.baseHead = head;
+    if (this.server === null) return withTraceContext(this.baseHead, this.traceId, randomHex(8), 0, this.traceState);
     this.endClient(0, 'retried');
-    const attributes: Attributes = { 'http.request.method': this.method };
-    if (!this.routing.hideUpstream) {
-      attributes['server.address'] = address;
-      attributes['server.port'] = port;
-      attributes['network.peer.address'] = address;
+    const client = this.routing.tracer.startSpan(this.method, { kind: SpanKind.CLIENT }, this.serverContext);
+    if (client.isRecording()) {
+      const attributes: Attributes = { 'http.request.method': this.method };
+      if (!this.routing.hideUpstream) {
+        attributes['server.address'] = address;
+        attributes['server.port'] = port;
+        attributes['network.peer.address'] = address;
+      }
+      if (this.attempts > 0) attributes['http.request.resend_count'] = this.attempts;
+      client.setAttributes(attributes);
     }
-    if (this.attempts > 0) attributes['http.request.resend_count'] = this.attempts;
     this.attempts++;
-    const client = this.routing.tracer.startSpan(
-      this.method,
-      { kind: SpanKind.CLIENT, attributes },
-      this.serverContext,
-    );
     this.client = client;
     const sc = client.spanContext();
-    let lines = `traceparent: 00-${sc.traceId}-${sc.spanId}-0${sc.traceFlags & 1}\r\n`;
-    const state = sc.traceState?.serialize();
-    if (state) lines += fieldLine('tracestate', state) ?? '';
-    const base = this.baseHead;
-    return Buffer.concat([base.subarray(0, base.length - 2), Buffer.from(`${lines}\r\n`, 'latin1')]);
+    return withTraceContext(this.baseHead, sc.traceId, sc.spanId, sc.traceFlags & 1, sc.traceState?.serialize());
   }
 
   /** The upstream answered (status) or failed (0 with a reason). */
@@ -119,8 +134,9 @@ export class RequestTrace {
 
   /** The exchange is over: `status` went to the client (0: the connection broke). */
   end(status: number): void {
-    this.endClient(0, status === 0 ? 'connection broken' : 'no response');
     const server = this.server;
+    if (server === null) return;
+    this.endClient(0, status === 0 ? 'connection broken' : 'no response');
     if (status > 0) server.setAttribute('http.response.status_code', status);
     if (status >= 500 || status === 0) {
       server.setAttribute('error.type', status === 0 ? 'connection broken' : String(status));
@@ -130,15 +146,29 @@ export class RequestTrace {
   }
 }
 
-function incomingContext(headers: Record<string, string | string[]>): Context {
+/** The client's trace context, or null when absent or malformed. */
+function incomingSpanContext(headers: Record<string, string | string[]>): SpanContext | null {
   const value = headers.traceparent;
-  if (typeof value !== 'string') return ROOT_CONTEXT;
+  if (typeof value !== 'string') return null;
   const sc = parseTraceParent(value);
-  if (sc === null) return ROOT_CONTEXT;
+  if (sc === null) return null;
   sc.isRemote = true;
   const state = headers.tracestate;
   if (typeof state === 'string' && state.length <= 512) sc.traceState = new TraceState(state);
-  return trace.setSpanContext(ROOT_CONTEXT, sc);
+  return sc;
+}
+
+/** `head` (ending in CRLF CRLF) with `traceparent` (and `tracestate`) added before its end. */
+function withTraceContext(
+  head: Buffer,
+  traceId: string,
+  spanId: string,
+  sampled: number,
+  state: string | undefined,
+): Buffer {
+  let lines = `traceparent: 00-${traceId}-${spanId}-0${sampled}\r\n`;
+  if (state) lines += fieldLine('tracestate', state) ?? '';
+  return Buffer.concat([head.subarray(0, head.length - 2), Buffer.from(`${lines}\r\n`, 'latin1')]);
 }
 
 function queryOf(target: string): string {

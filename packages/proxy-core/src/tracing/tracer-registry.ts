@@ -1,21 +1,13 @@
 import type { Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-  type Sampler,
-} from '@opentelemetry/sdk-trace-base';
-import type { DataPlaneConfig, TracingConfig, TracingSampler } from '../config.ts';
+import { AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { DataPlaneConfig, TracingConfig } from '../config.ts';
 
 type Entry = { provider: BasicTracerProvider; tracer: Tracer };
 
 /**
- * One tracer provider (exporter, batch processor, sampler, resource) per distinct tracing setting, shared by the
+ * One tracer provider (exporter, batch processor, resource) per distinct export setting, shared by the
  * routes that use it and kept across config swaps while it is used; providers nobody uses any more are shut down
  * (flushing what they hold) at the next apply.
  */
@@ -59,7 +51,6 @@ export function tracingKeys(config: DataPlaneConfig): Set<string> {
 export function providerKey(config: TracingConfig): string {
   return JSON.stringify([
     config.collector,
-    config.sampler,
     config.resource ?? null,
     config.maxQueueSize ?? null,
     config.exportDelayMs ?? null,
@@ -91,22 +82,10 @@ function createProvider(config: TracingConfig): Entry {
           ),
         ];
   const provider = new BasicTracerProvider({
-    sampler: samplerOf(config.sampler),
+    // Sampling is decided before the SDK is called (`sampling.ts`): what reaches it is recorded.
+    sampler: new AlwaysOnSampler(),
     resource: resourceFromAttributes({ 'service.name': 'alb', ...config.resource }),
     spanProcessors,
   });
   return { provider, tracer: provider.getTracer('alb-proxy-core') };
-}
-
-function samplerOf(sampler: TracingSampler): Sampler {
-  switch (sampler.name) {
-    case 'always_on':
-      return new AlwaysOnSampler();
-    case 'always_off':
-      return new AlwaysOffSampler();
-    case 'trace_id_ratio':
-      return new TraceIdRatioBasedSampler(sampler.fraction);
-    case 'parent_base':
-      return new ParentBasedSampler({ root: samplerOf(sampler.root) });
-  }
 }
