@@ -1,7 +1,8 @@
 // The instance ClusterRoles of deploy/operator/instance-rbac.yaml, bound as the operator binds them (alb-instance
 // cluster-wide, alb-instance-leader in the ALB's namespace), are enough for an instance (it routes, writes status and
-// translates Ingresses with only those rights) and no more than needed (it cannot read Secrets, write Rules
-// elsewhere or write Ingress specs).
+// translates Ingresses with only those rights) and no more than needed (it can list and watch Secrets, for its
+// field-selected watch of kubernetes.io/tls ones, but not get or write any; it cannot write Rules elsewhere or
+// write Ingress specs).
 import { readFileSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,7 +104,21 @@ spec:
 
   const can = (path: string, method = 'GET', body?: unknown) =>
     kubeRequest(env, { path, method, body, token }).then((r) => r.status);
-  t.equal(await can('/api/v1/namespaces/kube-system/secrets'), 403, 'cannot read Secrets');
+  t.equal(
+    await can('/api/v1/secrets?fieldSelector=type%3Dkubernetes.io%2Ftls'),
+    200,
+    'lists TLS Secrets (its certificate watch)',
+  );
+  t.equal(await can('/api/v1/namespaces/kube-system/secrets/any'), 403, 'cannot get a Secret by name');
+  t.equal(
+    await can('/api/v1/namespaces/kube-system/secrets', 'POST', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'x' },
+    }),
+    403,
+    'cannot create Secrets',
+  );
   t.equal(
     await can('/apis/crd.alauda.io/v1/namespaces/default/rules', 'POST', { ...rule, metadata: { name: 'x' } }),
     403,
