@@ -31,7 +31,7 @@ export type BuildOptions = {
 };
 
 /** Frontend protocols this data plane serves. */
-const servedProtocols: ReadonlySet<string> = new Set(['http', 'https']);
+const servedProtocols: ReadonlySet<string> = new Set(['http', 'https', 'grpc']);
 
 export type BuildResult = {
   albName: string | null;
@@ -160,7 +160,7 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
     servedFrontends.add(frontend.metadata.name);
     const ruleObjects = rulesByFrontend.get(frontend.metadata.name) ?? [];
     listeners.push(buildListener(frontend, alb, ruleObjects, services, groups, domain, report));
-    if (frontend.spec.protocol === 'https') httpsFrontends.push({ frontend, owner, ruleObjects });
+    if (frontend.spec.protocol !== 'http') httpsFrontends.push({ frontend, owner, ruleObjects });
     const port = frontend.spec.port;
     const sourcesOf = (name: string) => {
       let list = ruleSources.get(`${port}/${name}`);
@@ -315,7 +315,7 @@ function buildListener(
 
   return {
     port: frontend.spec.port,
-    protocol: frontend.spec.protocol === 'https' ? 'https' : 'http',
+    protocol: frontend.spec.protocol === 'grpc' ? 'grpc' : frontend.spec.protocol === 'https' ? 'https' : 'http',
     rules,
     defaultBackend,
     keepalive: keepaliveOf(frontend, ftOwner, report),
@@ -349,7 +349,7 @@ function addTls(
         severity: 'warning',
         code: diagnosticCodes.badCertificate,
         field: 'spec.certificate_name',
-        message: 'an https Frontend without a certificate: clients without a matching SNI certificate are refused',
+        message: `the ${frontend.spec.protocol} Frontend has no certificate_name: clients without a matching SNI certificate are refused`,
       });
     }
     for (const object of ruleObjects) {
@@ -367,7 +367,7 @@ function addTls(
   const defaultCertificate =
     strategy === 'Always' || strategy === 'Both' ? (portCertificates.get(ingressPort) ?? null) : null;
   for (const listener of listeners) {
-    if (listener.protocol !== 'https') continue;
+    if (listener.protocol === 'http') continue;
     listener.tls = {
       portCertificate: portCertificates.get(listener.port) ?? null,
       sni: sniOf(listener.port),
