@@ -19,6 +19,7 @@ export const diagnosticCodes = {
   servicePortNotFound: 'ALB_INSTANCE_SERVICE_PORT_NOT_FOUND',
   noEndpoints: 'ALB_INSTANCE_NO_ENDPOINTS',
   badAnnotation: 'ALB_INSTANCE_BAD_ANNOTATION',
+  auth: 'ALB_INSTANCE_AUTH',
   manifest: 'ALB_INSTANCE_MANIFEST',
   manifestLimit: 'ALB_INSTANCE_MANIFEST_LIMIT',
   source: 'ALB_INSTANCE_SOURCE',

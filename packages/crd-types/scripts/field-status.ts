@@ -36,7 +36,8 @@ export const notYet: Readonly<Record<string, string>> = {
   OtelConfig: 'reported when enabled; requests are served untraced',
   'Alb2Status.detail.alb': 'not written (no port probe)',
   'FrontendStatus.instances': 'not written (no port probe)',
-  'FrontendSpec.protocol': 'only `http` is served: any other Frontend is reported and its port not opened',
+  'FrontendSpec.protocol':
+    '`http`, `tcp` and `udp` are served: an https or grpc Frontend is reported and its port not opened',
   'FrontendSpec.certificate_name': noTls,
   'FrontendSpec.backendProtocol': '`grpc` is refused (the route is not served)',
   'RuleSpec.backendProtocol': '`grpc` is refused (the route is not served)',

@@ -56,6 +56,10 @@ export function annotations(domain: string = defaultDomain) {
     rewriteRequest: `alb.rule.${domain}/rewrite-request`,
     /** On Rules: response header rewrite (JSON). */
     rewriteResponse: `alb.rule.${domain}/rewrite-response`,
+    /** On tcp Frontends (ours, ALB has none): `v2` sends a PROXY protocol v2 header to the backend. */
+    frontendProxyProtocol: `alb.frontend.${domain}/proxy-protocol`,
+    /** On udp Frontends (ours: nginx `proxy_responses`): replies per client datagram, then the session ends. */
+    frontendUdpResponses: `alb.frontend.${domain}/udp-responses`,
     /** On Rules and Ingresses: extra ModSecurity rules. */
     modsecuritySnippet: 'nginx.ingress.kubernetes.io/modsecurity-snippet',
     /** Prefix of ALB's own Ingress annotations (`alb.ingress.<domain>/rewrite-request`, ...). */

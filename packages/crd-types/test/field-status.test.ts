@@ -49,7 +49,7 @@ t.test('the README says what is not served today', async (t) => {
   t.match(readme, /#### AuthConfig\n\n[^\n]*\n\n\*\*Not yet\*\*: a route that needs it is refused/);
   t.match(
     rows.find((r) => r.startsWith('| `protocol` ')),
-    /only `http` is served/,
+    /`http`, `tcp` and `udp` are served: an https or grpc Frontend is reported/,
   );
   t.ok(
     rows.filter((r) => r.startsWith('| `certificate_name` ')).every((r) => /TLS is not served/.test(r)),

@@ -38,6 +38,8 @@ t.test('annotation keys', async (t) => {
   t.equal(a.sourceIngressRuleIndex, 'alb2.cpaas.io/source-ingress-rule-index');
   t.equal(a.sourceIngressPathIndex, 'alb2.cpaas.io/source-ingress-path-index');
   t.equal(a.rewriteRequest, 'alb.rule.cpaas.io/rewrite-request');
+  t.equal(a.frontendProxyProtocol, 'alb.frontend.cpaas.io/proxy-protocol');
+  t.equal(a.frontendUdpResponses, 'alb.frontend.cpaas.io/udp-responses');
   t.equal(a.rewriteResponse, 'alb.rule.cpaas.io/rewrite-response');
   t.equal(annotations('x.io').ingressTls, 'alb.networking.x.io/tls');
   t.equal(ingressRulePriorityAnnotation(0, 1), 'alb.cpaas.io/ingress-rule-priority-0-1');

@@ -16,9 +16,9 @@ export type DataPlaneConfig = {
 /**
  * `http`: plain HTTP/1.1. `https`: TLS 1.2/1.3 with SNI, then HTTP/1.1 or HTTP/2 (ALPN) to HTTP/1.1 upstreams.
  * `grpc`: TLS with SNI, HTTP/2 only, each call proxied as HTTP/2 to the upstream (h2c, or TLS for `https`).
- * Room for TCP and UDP.
+ * `tcp` and `udp` forward bytes to the default backend's group (L4).
  */
-export type ListenerProtocol = 'http' | 'https' | 'grpc';
+export type ListenerProtocol = 'http' | 'https' | 'grpc' | 'tcp' | 'udp';
 
 /**
  * A certificate and its key (PEM): the chain (leaf first, a Secret's `ca.crt` appended) and the private key.
@@ -54,6 +54,29 @@ export type ListenerConfig = {
   timeouts?: TimeoutConfig | null;
   /** Certificates of an `https` or `grpc` listener (required there, ignored elsewhere). */
   tls?: ListenerTlsConfig | null;
+  /** `tcp` and `udp` listeners: timeouts and options of the forwarded streams (defaults when absent). */
+  stream?: StreamConfig | null;
+};
+
+/**
+ * What an L4 (`tcp`, `udp`) listener does with its connections and datagrams. It has no rules: every connection
+ * goes to the default backend's group (ALB: a Frontend's serviceGroup).
+ */
+export type StreamConfig = {
+  /** Longest wait for an upstream connection to be established (nginx proxy_connect_timeout; default 5 s). */
+  connectTimeoutMs?: number | null;
+  /**
+   * A TCP connection or UDP session with no bytes either way for this long is closed (nginx proxy_timeout;
+   * default 120 s, ALB's stream default).
+   */
+  idleTimeoutMs?: number | null;
+  /** `v2`: a PROXY protocol v2 header is sent to the upstream before the client's bytes (TCP only). */
+  proxyProtocol?: 'v2' | null;
+  /**
+   * UDP: datagrams expected from the upstream per client datagram (nginx proxy_responses); once every datagram
+   * got its replies the session ends. Null: unlimited, sessions end when idle.
+   */
+  udpResponses?: number | null;
 };
 
 export type ClientKeepaliveConfig = {
@@ -82,8 +105,75 @@ export type RouteConfig = {
   responseHeaders?: ResponseHeaderRewrite | null;
   cors?: CorsConfig | null;
   timeouts?: TimeoutConfig | null;
+  /** Who may pass (forward or basic auth); checked after routing, before the upstream is contacted. */
+  auth?: AuthConfig | null;
+  /** OpenTelemetry: a server span per request, a client span per upstream attempt, `traceparent` upstream. */
+  tracing?: TracingConfig | null;
   /** For metrics and logs: where the rule came from (ALB `source`). */
   source?: { type: string; namespace: string; name: string } | null;
+};
+
+/**
+ * Authentication at the edge. It fails closed: `deny` is what a route whose auth cannot be honoured (a missing
+ * Secret or ConfigMap) gets, so its requests are refused rather than served unprotected or by a broader rule.
+ */
+export type AuthConfig = ForwardAuthConfig | BasicAuthConfig | { kind: 'deny'; reason: string };
+
+/** ingress-nginx `auth-url` semantics: a subrequest decides; 2xx passes, 401/403 are answered, the rest is 500/503. */
+export type ForwardAuthConfig = {
+  kind: 'forward';
+  /** http:// or https:// URL; may contain nginx variables (`$host`, `$request_uri`, `$escaped_request_uri`...). */
+  url: string;
+  /** Method of the subrequest (default GET). */
+  method?: string;
+  /** Extra headers for the auth service (ALB auth-proxy-set-headers); values may contain variables. */
+  requestHeaders?: Record<string, string> | null;
+  /** `X-Auth-Request-Redirect` value (variables allowed); default the request URI. */
+  requestRedirect?: string | null;
+  /** Auth response headers copied into the upstream request (the client's own values are never passed). */
+  responseHeaders?: string[];
+  /** Where a 401 sends the client (302), with the original URL as `signinRedirectParam`. */
+  signin?: string | null;
+  /** Default `rd`. */
+  signinRedirectParam?: string | null;
+  /** Pass the auth service's Set-Cookie on a denial too. */
+  alwaysSetCookie?: boolean;
+  /** Subrequest timeouts (default 5 s each). */
+  connectTimeoutMs?: number | null;
+  readTimeoutMs?: number | null;
+};
+
+/** OpenTelemetry tracing of a route (ALB `otel`). Spans are exported over OTLP/HTTP; off when absent. */
+export type TracingConfig = {
+  /** OTLP/HTTP endpoint (`http://host:4318`, `/v1/traces` added when it has no path); null: propagate only. */
+  collector: string | null;
+  /** ALB's samplers; `parent_base` follows a sampled/unsampled parent and uses `root` without one. */
+  sampler: TracingSampler;
+  /** Continue the client's `traceparent` (default true); false starts a new trace (ALB notrust_incoming_span). */
+  trustIncoming?: boolean;
+  /** Leave the upstream's address out of client spans (ALB hide_upstream_attrs). */
+  hideUpstreamAttributes?: boolean;
+  /** Resource attributes (`service.name` defaults to `alb`). */
+  resource?: Record<string, string>;
+  /** Spans held for export; more are dropped, never waited for (default 2048). */
+  maxQueueSize?: number;
+  /** Longest wait before a batch is sent (default 2000 ms, ALB's inactive_timeout 2 s). */
+  exportDelayMs?: number;
+  /** Timeout of one export request (default 3000 ms). */
+  exportTimeoutMs?: number;
+};
+
+export type TracingSampler =
+  | { name: 'always_on' | 'always_off' }
+  | { name: 'trace_id_ratio'; fraction: number }
+  | { name: 'parent_base'; root: { name: 'always_on' | 'always_off' } | { name: 'trace_id_ratio'; fraction: number } };
+
+/** HTTP basic auth against htpasswd hashes (bcrypt, apr1, SHA1, crypt). */
+export type BasicAuthConfig = {
+  kind: 'basic';
+  realm?: string | null;
+  /** User -> hash, as in an htpasswd file. */
+  users: Record<string, string>;
 };
 
 export type RedirectConfig = {

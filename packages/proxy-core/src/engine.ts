@@ -5,6 +5,9 @@ import type { DataPlaneConfig, ListenerConfig, ListenerProtocol } from './config
 import { AlbError, ConfigError, errorCodes } from './errors.ts';
 import { defaultLimits, type HttpLimits } from './http/limits.ts';
 import { TrustedProxies } from './http/trusted-proxies.ts';
+import { compileStreamPortState, type StreamPortState } from './l4/stream-state.ts';
+import { TcpListener } from './l4/tcp-listener.ts';
+import { UdpListener } from './l4/udp-listener.ts';
 import { ListenerStats, snapshotStats, type StatsSnapshot } from './metrics.ts';
 import { HttpListener } from './proxy/http-listener.ts';
 import type { EngineSettings, Logger } from './proxy/listener-context.ts';
@@ -16,6 +19,7 @@ import { HttpsListener } from './tls/https-listener.ts';
 import { compileHttpsPortState, type HttpsPortState } from './tls/https-port-state.ts';
 import { SecureContextStore } from './tls/secure-contexts.ts';
 import { newTicketSecret } from './tls/ticket-keys.ts';
+import { flushTracers, releaseUnusedTracers, tracingKeys } from './tracing/tracer-registry.ts';
 
 export type EngineOptions = {
   /** Address the listeners bind to (default 0.0.0.0). */
@@ -73,6 +77,14 @@ const listenerKinds: { readonly [P in ListenerProtocol]: ListenerKind<unknown> }
   grpc: {
     compile: compileHttpsPortState,
     create: (port, stats, settings, state) => new HttpsListener(port, stats, settings, state as HttpsPortState, 'grpc'),
+  },
+  tcp: {
+    compile: compileStreamPortState,
+    create: (port, stats, settings, state) => new TcpListener(port, stats, settings, state as StreamPortState),
+  },
+  udp: {
+    compile: compileStreamPortState,
+    create: (port, stats, settings, state) => new UdpListener(port, stats, settings, state as StreamPortState),
   },
 };
 
@@ -159,6 +171,7 @@ export class Engine {
       const cache = this.compileCaches.get(l.port) ?? new RuleCompileCache();
       caches.set(l.port, cache);
       const stats = this.statsFor(l.port);
+      stats.protocol = l.protocol;
       const state = listenerKinds[l.protocol].compile(l, { balancers, trusted, stats, cache, issues, certificates });
       cache.prune();
       // Counters of rules that left the config go with them: series stay bounded by what is configured.
@@ -166,6 +179,7 @@ export class Engine {
       return { config: l, state };
     });
     this.compileCaches = caches;
+    releaseUnusedTracers(tracingKeys(config));
 
     const opening: Array<{ port: number; listener: PortListener }> = [];
     const wanted = new Map<number, ListenerProtocol>();
@@ -222,6 +236,7 @@ export class Engine {
     for (const listener of listeners) listener.destroyAll();
     for (const target of this.targets.values()) target.close();
     clearInterval(this.sweeper);
+    await flushTracers();
   }
 
   private startDrain(listener: PortListener): void {

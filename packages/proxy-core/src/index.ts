@@ -1,13 +1,18 @@
 export { spreadServiceWeights } from './balancer/service-weights.ts';
 export type { WeightedService } from './balancer/service-weights.ts';
+export { checkUsers, parseHtpasswd } from './auth/htpasswd.ts';
+export type { HtpasswdUsers } from './auth/htpasswd.ts';
 export type {
+  AuthConfig,
   BackendGroupConfig,
+  BasicAuthConfig,
   BalancePolicy,
   CertificateConfig,
   ClientKeepaliveConfig,
   CorsConfig,
   DataPlaneConfig,
   EndpointConfig,
+  ForwardAuthConfig,
   ListenerConfig,
   ListenerProtocol,
   ListenerTlsConfig,
@@ -17,7 +22,10 @@ export type {
   RewriteConfig,
   RouteConfig,
   RuleConfig,
+  StreamConfig,
   TimeoutConfig,
+  TracingConfig,
+  TracingSampler,
 } from './config.ts';
 export { defaultMaxConnections, Engine } from './engine.ts';
 export type { ApplyResult, EngineOptions } from './engine.ts';

@@ -3,6 +3,8 @@
  * `RouteStats`, which survive config changes by rule name. Rendered in the Prometheus text format on demand, and
  * as plain data to merge the workers' numbers.
  */
+import type { ListenerProtocol } from './config.ts';
+
 export const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export class RouteStats {
@@ -30,6 +32,8 @@ export class Histogram {
 
 export class ListenerStats {
   readonly port: number;
+  /** The protocol the port serves (set on every apply); L4 ports get their own metric families. */
+  protocol: ListenerProtocol = 'http';
   readonly routes = new Map<string, RouteStats>();
   readonly upstreamLatency = new Histogram();
   activeConnections = 0;
@@ -38,6 +42,13 @@ export class ListenerStats {
   refusedConnections = 0;
   /** Header values (or names) not written into a head because they would carry CR, LF, NUL or another control. */
   unsafeHeaderValues = 0;
+  /** L4: client connections accepted (tcp) or sessions started (udp); `activeConnections` counts the open ones. */
+  connectionsTotal = 0;
+  /** L4: bytes read from clients (forwarded upstream) and written to them. */
+  bytesReceived = 0;
+  bytesSent = 0;
+  /** UDP: sessions closed early because the listener had `maxConnections` sessions (the least recently used goes). */
+  sessionsEvicted = 0;
 
   constructor(port: number) {
     this.port = port;
@@ -63,6 +74,11 @@ export type StatsSnapshot = {
     upstreamErrors: number;
     refusedConnections: number;
     unsafeHeaderValues: number;
+    protocol: ListenerProtocol;
+    connectionsTotal: number;
+    bytesReceived: number;
+    bytesSent: number;
+    sessionsEvicted: number;
     requests: Array<{ rule: string; status: number; count: number }>;
     latency: { buckets: number[]; sum: number; count: number };
   }>;
@@ -80,6 +96,11 @@ export function snapshotStats(listeners: Iterable<ListenerStats>): StatsSnapshot
       upstreamErrors: l.upstreamErrors,
       refusedConnections: l.refusedConnections,
       unsafeHeaderValues: l.unsafeHeaderValues,
+      protocol: l.protocol,
+      connectionsTotal: l.connectionsTotal,
+      bytesReceived: l.bytesReceived,
+      bytesSent: l.bytesSent,
+      sessionsEvicted: l.sessionsEvicted,
       requests,
       latency: { buckets: [...l.upstreamLatency.counts], sum: l.upstreamLatency.sum, count: l.upstreamLatency.count },
     });
@@ -101,6 +122,11 @@ export function mergeStats(snapshots: StatsSnapshot[]): StatsSnapshot {
           upstreamErrors: 0,
           refusedConnections: 0,
           unsafeHeaderValues: 0,
+          protocol: l.protocol,
+          connectionsTotal: 0,
+          bytesReceived: 0,
+          bytesSent: 0,
+          sessionsEvicted: 0,
           requests: [],
           latency: { buckets: latencyBuckets.map(() => 0).concat(0), sum: 0, count: 0 },
         };
@@ -111,6 +137,10 @@ export function mergeStats(snapshots: StatsSnapshot[]): StatsSnapshot {
       merged.upstreamErrors += l.upstreamErrors;
       merged.refusedConnections += l.refusedConnections;
       merged.unsafeHeaderValues += l.unsafeHeaderValues;
+      merged.connectionsTotal += l.connectionsTotal;
+      merged.bytesReceived += l.bytesReceived;
+      merged.bytesSent += l.bytesSent;
+      merged.sessionsEvicted += l.sessionsEvicted;
       const portRows = rows.get(l.port)!;
       for (const r of l.requests) {
         const key = `${r.status} ${r.rule}`;
@@ -131,7 +161,8 @@ export function mergeStats(snapshots: StatsSnapshot[]): StatsSnapshot {
 }
 
 /** Prometheus text exposition (version 0.0.4) of a snapshot. */
-export function renderPrometheus(stats: StatsSnapshot): string {
+export function renderPrometheus(all: StatsSnapshot): string {
+  const stats = { listeners: all.listeners.filter((l) => !isStream(l.protocol)) };
   const lines: string[] = [];
   lines.push('# HELP alb_http_requests_total HTTP responses sent, by listener port, rule and status.');
   lines.push('# TYPE alb_http_requests_total counter');
@@ -172,7 +203,55 @@ export function renderPrometheus(stats: StatsSnapshot): string {
   lines.push('# TYPE alb_http_unsafe_header_values_total counter');
   for (const l of stats.listeners)
     lines.push(`alb_http_unsafe_header_values_total{port="${l.port}"} ${l.unsafeHeaderValues}`);
+  renderStreamMetrics(
+    all.listeners.filter((l) => isStream(l.protocol)),
+    lines,
+  );
   return lines.join('\n') + '\n';
+}
+
+function isStream(protocol: ListenerProtocol): boolean {
+  return protocol === 'tcp' || protocol === 'udp';
+}
+
+/** The L4 (`tcp`, `udp`) ports' families, labelled by port and protocol. */
+function renderStreamMetrics(listeners: StatsSnapshot['listeners'], lines: string[]): void {
+  const family = (
+    name: string,
+    type: 'counter' | 'gauge',
+    help: string,
+    value: (l: StatsSnapshot['listeners'][number]) => number,
+  ) => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const l of listeners) lines.push(`${name}{port="${l.port}",protocol="${l.protocol}"} ${value(l)}`);
+  };
+  family('alb_l4_connections_active', 'gauge', 'TCP connections or UDP sessions open now.', (l) => l.activeConnections);
+  family(
+    'alb_l4_connections_total',
+    'counter',
+    'TCP connections accepted or UDP sessions started.',
+    (l) => l.connectionsTotal,
+  );
+  family('alb_l4_received_bytes_total', 'counter', 'Bytes received from clients.', (l) => l.bytesReceived);
+  family('alb_l4_sent_bytes_total', 'counter', 'Bytes sent to clients.', (l) => l.bytesSent);
+  family(
+    'alb_l4_upstream_errors_total',
+    'counter',
+    'Upstream connects that failed or timed out, upstream resets, and connections with no endpoint to go to.',
+    (l) => l.upstreamErrors,
+  );
+  family(
+    'alb_l4_connections_refused_total',
+    'counter',
+    'TCP connections closed at once because the listener was at maxConnections.',
+    (l) => l.refusedConnections,
+  );
+  family(
+    'alb_l4_udp_sessions_evicted_total',
+    'counter',
+    'UDP sessions closed early to make room for a new client (the listener was at maxConnections).',
+    (l) => l.sessionsEvicted,
+  );
 }
 
 function escapeLabel(value: string): string {

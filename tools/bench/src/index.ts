@@ -14,7 +14,7 @@ export type { NginxBackendInput, NginxProxyInput } from './nginx-config.ts';
 export { parseOptions, usage } from './options.ts';
 export type { BenchOptions } from './options.ts';
 export { formatMs, formatRatio, formatRps, formatRss, renderReport, renderTable } from './report.ts';
-export { processGroupOf, vmRssKiB } from './rss.ts';
+export { cpuTicksOf, processGroupOf, ticksPerSecond, vmRssKiB } from './rss.ts';
 export { schedule } from './schedule.ts';
 export type { Slot } from './schedule.ts';
 export { median, ratio } from './stats.ts';
@@ -23,5 +23,15 @@ export type { RunRecord, Summary, SummaryRow, TargetCheck } from './summarize.ts
 export { wrkArgs } from './run-wrk.ts';
 export { parseWrkOutput } from './wrk-output.ts';
 export type { WrkResult } from './wrk-output.ts';
-export { bigBodySize, bodies, matchedRule, nodePeers, proxyNames, ruleCount, tinyBody } from './workload.ts';
+export {
+  albProxies,
+  bigBodySize,
+  bodies,
+  largeRuleCount,
+  matchedRule,
+  nodePeers,
+  proxyNames,
+  ruleCount,
+  tinyBody,
+} from './workload.ts';
 export type { BodyKind, BodySpec, ProxyName } from './workload.ts';

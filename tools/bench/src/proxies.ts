@@ -9,7 +9,7 @@ import { renderHaproxyConfig } from './haproxy-config.ts';
 import { waitUntilServing } from './http-probe.ts';
 import { renderNginxBackendConfig, renderNginxProxyConfig } from './nginx-config.ts';
 import type { Managed, ProcessSet } from './process-set.ts';
-import { bigBodySize, bodies, type ProxyName } from './workload.ts';
+import { albProxies, bigBodySize, bodies, type ProxyName } from './workload.ts';
 
 export type BenchContext = {
   /** Temp directory for configs, pid files, logs and the 64 KiB body. */
@@ -86,6 +86,7 @@ export async function startProxy(ctx: BenchContext, name: ProxyName, backendPort
   } else {
     const runner = {
       alb: 'alb-runner.ts',
+      'alb-10k': 'alb-runner.ts',
       'http-proxy': 'http-proxy-runner.ts',
       'fastify-http-proxy': 'fastify-proxy-runner.ts',
     }[name];
@@ -97,10 +98,11 @@ export async function startProxy(ctx: BenchContext, name: ProxyName, backendPort
       String(port),
       '--backend-port',
       String(backendPort),
+      ...(albProxies.has(name) ? ['--rules', String(albProxies.get(name))] : []),
     ]);
     const managed = ctx.processes.start(name, command, args, { ipc: true });
     proxy = { name, port, managed };
-    if (name === 'alb') proxy.albStats = () => askStats(managed);
+    if (albProxies.has(name)) proxy.albStats = () => askStats(managed);
   }
   await waitForBodies(proxy.managed, port);
   return proxy;

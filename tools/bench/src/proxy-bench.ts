@@ -8,13 +8,13 @@ import { ensureTools, programVersion } from './ensure-tools.ts';
 import { BenchError, errorCodes } from './errors.ts';
 import { parseOptions, usage, type BenchOptions } from './options.ts';
 import { ProcessSet } from './process-set.ts';
-import { groupRssKiB } from './rss.ts';
+import { groupCpuTicks, groupRssKiB, ticksPerSecond } from './rss.ts';
 import { loadCpu, proxyCpu, startBackend, startProxy, type BenchContext, type RunningProxy } from './proxies.ts';
 import { renderReport } from './report.ts';
 import { runWrk, type WrkRun } from './run-wrk.ts';
 import { schedule } from './schedule.ts';
 import { summarize, type RunRecord } from './summarize.ts';
-import { bodies, matchedRule, proxyNames, ruleCount, type BodySpec, type ProxyName } from './workload.ts';
+import { albProxies, bodies, matchedRule, proxyNames, type BodySpec, type ProxyName } from './workload.ts';
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -86,16 +86,24 @@ async function main(options: BenchOptions): Promise<number> {
   for (const [i, slot] of slots.entries()) {
     const proxy = proxies.get(slot.proxy)!;
     const body = bodies.find((b) => b.kind === slot.body)!;
+    const before = groupCpuTicks(proxy.managed.pid);
     const wrk = await measure(proxy, body, options.durationS);
+    const after = groupCpuTicks(proxy.managed.pid);
     const rssKiB = groupRssKiB(proxy.managed.pid);
-    runs.push({ round: slot.round + 1, proxy: slot.proxy, body: slot.body, wrk, rssKiB });
+    const perRequest = (ticks: number) => (ticks * 1e6) / ticksPerSecond / wrk.requests;
+    const cpuUsPerRequest =
+      wrk.requests > 0 ? { user: perRequest(after.user - before.user), sys: perRequest(after.sys - before.sys) } : null;
+    runs.push({ round: slot.round + 1, proxy: slot.proxy, body: slot.body, wrk, rssKiB, cpuUsPerRequest });
     log(
       `${i + 1}/${slots.length} round ${slot.round + 1} ${slot.proxy} ${slot.body}: ` +
         `${Math.round(wrk.requestsPerSec)} req/s, p99 ${wrk.p99Ms.toFixed(2)} ms, RSS ${(rssKiB / 1024).toFixed(1)} MiB`,
     );
   }
 
-  const routing: AlbRouting = albRouting(await proxies.get('alb')!.albStats!(), matchedRule);
+  const routings = new Map<ProxyName, AlbRouting>();
+  for (const name of albProxies.keys())
+    routings.set(name, albRouting(await proxies.get(name)!.albStats!(), matchedRule));
+  const routingOf = (name: ProxyName) => routings.get(name)!;
   const loadAfter = loadavg();
   const summary = summarize(runs);
   const versions = {
@@ -119,8 +127,12 @@ async function main(options: BenchOptions): Promise<number> {
       : '- CPU pinning: off (every process may run on every CPU)',
     `- every proxy forwards to one nginx backend (1 worker) over keep-alive connections; ` +
       `bodies: tiny = ${bodies[0]!.size} B, 64KiB = ${bodies[1]!.size} B (response bodies)`,
-    `- ALB: proxy-core, 1 worker, ${ruleCount} rules + catch-all; ${routing.matched} requests matched ` +
-      `${matchedRule} (the last rule before the catch-all)${routing.other.length > 0 ? ', SOME DID NOT' : ''}`,
+    ...[...albProxies].map(
+      ([name, rules]) =>
+        `- ${name}: proxy-core, 1 worker, ${rules} rules + catch-all; ${routingOf(name).matched} requests matched ` +
+        `${matchedRule} (the last rule before the catch-all)${routingOf(name).other.length > 0 ? ', SOME DID NOT' : ''}`,
+    ),
+    "- user/sys µs/req: CPU time of the proxy's processes (/proc, all threads) during the run / requests served",
     `- ${Object.entries(versions)
       .map(([k, v]) => `${k}: ${v}`)
       .join('; ')}`,
@@ -138,7 +150,7 @@ async function main(options: BenchOptions): Promise<number> {
           cpus: cpus().length,
           loadBefore,
           loadAfter,
-          albRouting: routing,
+          albRouting: Object.fromEntries(routings),
           runs,
           summary,
         },
@@ -155,11 +167,12 @@ async function main(options: BenchOptions): Promise<number> {
       errorCodes.badResponses,
       `bad responses from ${bad.map((r) => `${r.proxy} (${r.body})`).join(', ')}: the numbers above are not comparable`,
     );
-  if (routing.other.length > 0 || routing.matched === 0)
-    throw new BenchError(
-      errorCodes.routing,
-      `ALB did not route every request by ${matchedRule}: ${JSON.stringify(routing.other)} (matched ${routing.matched})`,
-    );
+  for (const [name, routing] of routings)
+    if (routing.other.length > 0 || routing.matched === 0)
+      throw new BenchError(
+        errorCodes.routing,
+        `${name} did not route every request by ${matchedRule}: ${JSON.stringify(routing.other)} (matched ${routing.matched})`,
+      );
   return 0;
 }
 

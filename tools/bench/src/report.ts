@@ -1,8 +1,19 @@
 import type { Summary, SummaryRow } from './summarize.ts';
 
-const columns = ['proxy', 'body', 'req/s (median)', 'p50', 'p99', 'RSS', 'req/s vs nginx', 'p99 vs nginx'];
+const columns = [
+  'proxy',
+  'body',
+  'req/s (median)',
+  'p50',
+  'p99',
+  'RSS',
+  'user µs/req',
+  'sys µs/req',
+  'req/s vs nginx',
+  'p99 vs nginx',
+];
 /** Text columns left-aligned, numbers right-aligned. */
-const rightAligned = [false, false, true, true, true, true, true, true];
+const rightAligned = [false, false, true, true, true, true, true, true, true, true];
 
 /** The markdown report: header lines, the table, the targets, and notes about errors wrk counted. */
 export function renderReport(summary: Summary, header: readonly string[]): string {
@@ -10,7 +21,7 @@ export function renderReport(summary: Summary, header: readonly string[]): strin
   if (header.length > 0) out.push('');
   out.push(...renderTable(summary.rows), '', 'Targets (ALB, per body):', '');
   for (const t of summary.targets) {
-    const value = t.value === null ? 'n/a' : formatRatio(t.value);
+    const value = t.value === null ? 'n/a' : t.want.endsWith('x') ? formatRatio(t.value) : t.value.toFixed(1);
     out.push(`- ${t.met ? 'met ' : 'MISS'} ${t.body}: ${t.name} ${t.want}: measured ${value}`);
   }
   const troubled = summary.rows.filter((r) => r.non2xx > 0 || r.socketErrors > 0);
@@ -31,6 +42,8 @@ export function renderTable(rows: readonly SummaryRow[]): string[] {
     formatMs(r.p50Ms),
     formatMs(r.p99Ms),
     formatRss(r.rssKiB),
+    r.userUs === null ? 'n/a' : formatUs(r.userUs),
+    r.sysUs === null ? 'n/a' : formatUs(r.sysUs),
     r.rpsVsNginx === null ? 'n/a' : formatRatio(r.rpsVsNginx),
     r.p99VsNginx === null ? 'n/a' : formatRatio(r.p99VsNginx),
   ]);
@@ -51,6 +64,10 @@ export function formatMs(value: number): string {
 
 export function formatRss(kib: number): string {
   return `${(kib / 1024).toFixed(1)} MiB`;
+}
+
+export function formatUs(value: number): string {
+  return value.toFixed(1);
 }
 
 export function formatRatio(value: number): string {

@@ -6,16 +6,43 @@ import { readdirSync, readFileSync } from 'node:fs';
  */
 export function groupRssKiB(pgid: number): number {
   let total = 0;
+  forEachInGroup(pgid, (pid) => (total += vmRssKiB(readFileSync(`/proc/${pid}/status`, 'utf8'))));
+  return total;
+}
+
+/**
+ * CPU time used so far by every process in a process group, in clock ticks (user, system), from /proc/<pid>/stat.
+ * The difference over a run, per request, is the CPU one request costs (threads included; exited processes not).
+ */
+export function groupCpuTicks(pgid: number): { user: number; sys: number } {
+  const total = { user: 0, sys: 0 };
+  forEachInGroup(pgid, (_pid, stat) => {
+    const ticks = cpuTicksOf(stat);
+    total.user += ticks.user;
+    total.sys += ticks.sys;
+  });
+  return total;
+}
+
+/** Linux reports /proc times in USER_HZ ticks, 100 per second on every architecture it runs on. */
+export const ticksPerSecond = 100;
+
+/** Fields 14 and 15 (utime, stime) of /proc/<pid>/stat, counted from the end of the command name. */
+export function cpuTicksOf(stat: string): { user: number; sys: number } {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]), sys: Number(fields[12]) };
+}
+
+function forEachInGroup(pgid: number, visit: (pid: string, stat: string) => void): void {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (processGroupOf(readFileSync(`/proc/${entry}/stat`, 'utf8')) !== pgid) continue;
-      total += vmRssKiB(readFileSync(`/proc/${entry}/status`, 'utf8'));
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (processGroupOf(stat) === pgid) visit(entry, stat);
     } catch {
       // the process went away while we looked
     }
   }
-  return total;
 }
 
 /** Field 5 of /proc/<pid>/stat; the command name (field 2) may hold spaces and parentheses, so count from its end. */

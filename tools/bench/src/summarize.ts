@@ -2,6 +2,9 @@ import { median, ratio } from './stats.ts';
 import type { WrkResult } from './wrk-output.ts';
 import { bodies, nodePeers, proxyNames, type BodyKind, type ProxyName } from './workload.ts';
 
+/** RSS bound of one ALB worker under load with 1000 rules. */
+export const albRssTargetKiB = 100 * 1024;
+
 /** One measured wrk run of one proxy for one body. */
 export type RunRecord = {
   round: number;
@@ -10,6 +13,8 @@ export type RunRecord = {
   wrk: WrkResult;
   /** Resident memory of the proxy's processes right after the run (master and worker summed), KiB. */
   rssKiB: number;
+  /** CPU time of the proxy's processes during the run per request, µs (null when not measured). */
+  cpuUsPerRequest: { user: number; sys: number } | null;
 };
 
 /** Medians over the rounds of one proxy and body, and its ratios to nginx for the same body. */
@@ -21,6 +26,9 @@ export type SummaryRow = {
   p50Ms: number;
   p99Ms: number;
   rssKiB: number;
+  /** Medians of the CPU µs per request (user, system); null when no run measured them. */
+  userUs: number | null;
+  sysUs: number | null;
   rpsVsNginx: number | null;
   p99VsNginx: number | null;
   /** Totals over the rounds: responses outside 2xx/3xx and socket errors as wrk counts them. */
@@ -40,7 +48,7 @@ export type TargetCheck = {
 
 export type Summary = { rows: SummaryRow[]; targets: TargetCheck[] };
 
-/** Reduces the runs to per-proxy medians, ratios to nginx and the three targets, for every body. */
+/** Reduces the runs to per-proxy medians, ratios to nginx and the targets (ratios, ALB RSS, 10k vs 1k rules) per body. */
 export function summarize(runs: readonly RunRecord[]): Summary {
   const rows: SummaryRow[] = [];
   const targets: TargetCheck[] = [];
@@ -57,6 +65,8 @@ export function summarize(runs: readonly RunRecord[]): Summary {
         p50Ms: median(own.map((r) => r.wrk.p50Ms)),
         p99Ms: median(own.map((r) => r.wrk.p99Ms)),
         rssKiB: median(own.map((r) => r.rssKiB)),
+        userUs: medianOrNull(own.map((r) => r.cpuUsPerRequest?.user)),
+        sysUs: medianOrNull(own.map((r) => r.cpuUsPerRequest?.sys)),
         rpsVsNginx: null,
         p99VsNginx: null,
         non2xx: sum(own.map((r) => r.wrk.non2xx)),
@@ -92,6 +102,25 @@ export function summarize(runs: readonly RunRecord[]): Summary {
       },
       { body: body.kind, name: 'ALB p99 vs nginx', want: '<= 1.5x', value: p99VsNginx, met: atMost(p99VsNginx, 1.5) },
     );
+    if (alb !== undefined)
+      targets.push({
+        body: body.kind,
+        name: 'ALB RSS (MiB, one worker, 1000 rules)',
+        want: `<= ${albRssTargetKiB / 1024}`,
+        value: alb.rssKiB / 1024,
+        met: alb.rssKiB <= albRssTargetKiB,
+      });
+    const alb10k = forBody.find((r) => r.proxy === 'alb-10k');
+    if (alb !== undefined && alb10k !== undefined) {
+      const scale = ratio(alb10k.requestsPerSec, alb.requestsPerSec);
+      targets.push({
+        body: body.kind,
+        name: 'ALB req/s with 10k rules vs 1k rules',
+        want: '>= 0.95x',
+        value: scale,
+        met: atLeast(scale, 0.95),
+      });
+    }
   }
   return { rows, targets };
 }
@@ -102,6 +131,11 @@ function atLeast(value: number | null, bound: number): boolean {
 
 function atMost(value: number | null, bound: number): boolean {
   return value !== null && value <= bound;
+}
+
+function medianOrNull(values: Array<number | undefined>): number | null {
+  const known = values.filter((v): v is number => v !== undefined);
+  return known.length === 0 ? null : median(known);
 }
 
 function sum(values: number[]): number {

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureTools } from './ensure-tools.ts';
+import { spawnSync } from 'node:child_process';
+import { ensureTools, findProgram } from './ensure-tools.ts';
 import { freePort } from './free-port.ts';
 import { ProcessSet, type Managed } from './process-set.ts';
 import { startBackend, type BenchContext } from './proxies.ts';
@@ -110,6 +111,20 @@ async function idleMemory(managed: Managed, port: number): Promise<number> {
   return (after - before) / idleConnections;
 }
 
+/** h2load (Debian's nghttp2-client): installed with apt-get when missing and running as root; else not measured. */
+function ensureH2load(): boolean {
+  if (findProgram('h2load') !== null) return true;
+  if (process.getuid?.() !== 0 || findProgram('apt-get') === null) return false;
+  log('installing nghttp2-client for h2load (apt-get install -y nghttp2-client)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-q'],
+    ['install', '-y', '-q', 'nghttp2-client'],
+  ])
+    spawnSync('apt-get', args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  return findProgram('h2load') !== null;
+}
+
 function h2load(port: number): number | null {
   try {
     const out = execFileSync(
@@ -130,7 +145,9 @@ async function main(): Promise<void> {
   const ctx: BenchContext = { dir, tools, processes, pin: false, node: process.execPath };
   const backend = await startBackend(ctx);
   const albPort = await freePort();
-  const nginxPort = await freePort();
+  // Each proxy uses its port and the next one (RSA): keep the two pairs apart.
+  let nginxPort = await freePort();
+  while (Math.abs(nginxPort - albPort) <= 1) nginxPort = await freePort();
   const runner = fileURLToPath(new URL('./runners/alb-tls-runner.ts', import.meta.url));
   process.env.ALB_TLS_BENCH_DIR = dir;
   const proxies = {
@@ -146,14 +163,7 @@ async function main(): Promise<void> {
     nginx: { port: nginxPort, managed: startNginx(ctx, nginxPort, backend.port) },
   };
   for (const p of Object.values(proxies)) await waitForHttps(p.port);
-  const hasH2load = (() => {
-    try {
-      execFileSync('h2load', ['--version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
+  const hasH2load = ensureH2load();
 
   type Metric =
     | 'https keep-alive req/s (ECDSA P-256)'

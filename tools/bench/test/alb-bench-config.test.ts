@@ -40,3 +40,16 @@ t.test('every bench request matches svc-999; other paths fall to the catch-all',
   t.equal(table.match(request('/')), 'catch-all');
   t.equal(table.match(request('/svc-998/x')), 'svc-998');
 });
+
+t.test('10k rules: 9000 extra ones order before svc-999, which still answers every bench request', async (t) => {
+  const big = albBenchConfig({ port: 20002, backendPort: 20001, rules: 10_000 }).listeners[0]!.rules;
+  const bigTable = createRuleTable(big);
+  t.equal(big.length, 10_001);
+  t.same(bigTable.skipped, []);
+  const order = bigTable.rules.map((r) => r.name);
+  t.same(order.slice(-2), [matchedRule, 'catch-all']);
+  t.equal(order[0], 'extra-0000');
+  const request = (url: string) => ({ method: 'GET', url, headers: { host: 'bench' }, remoteAddress: '127.0.0.1' });
+  for (const body of bodies) t.equal(bigTable.match(request(body.path)), matchedRule, body.path);
+  t.equal(bigTable.match(request('/extra-8999/')), 'extra-8999');
+});

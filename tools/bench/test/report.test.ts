@@ -17,6 +17,7 @@ function record(proxy: RunRecord['proxy'], body: RunRecord['body'], rps: number,
     proxy,
     body,
     rssKiB: 10 * 1024,
+    cpuUsPerRequest: proxy === 'haproxy' ? null : { user: 3.25, sys: 4 },
     wrk: {
       requestsPerSec: rps,
       p50Ms: 0.5,
@@ -38,10 +39,10 @@ const lines = text.split('\n');
 t.test('header, then a markdown table with a row per proxy and body', async (t) => {
   t.equal(lines[0], '## header line');
   const table = lines.filter((l) => l.startsWith('|'));
-  t.equal(table.length, 2 + proxyNames.length * 2, 'column names, separator, 10 rows');
+  t.equal(table.length, 2 + proxyNames.length * 2, 'column names, separator, a row per proxy and body');
   t.match(
     table[0],
-    /^\| proxy +\| body +\| req\/s \(median\) \| +p50 \| +p99 \| +RSS \| req\/s vs nginx \| p99 vs nginx \|$/,
+    /^\| proxy +\| body +\| req\/s \(median\) \| +p50 \| +p99 \| +RSS \| user µs\/req \| sys µs\/req \| req\/s vs nginx \| p99 vs nginx \|$/,
   );
   t.match(table[1], /^\|-+\|-+\|-+:\|/);
   for (const proxy of proxyNames)
@@ -49,6 +50,7 @@ t.test('header, then a markdown table with a row per proxy and body', async (t) 
       const row = table.find((l) => new RegExp(`^\\| ${proxy} +\\| ${body} +\\|`).test(l));
       t.ok(row, `${proxy} ${body}`);
       t.match(row!, /\| +1\.00x \| +1\.00x \|$/);
+      t.match(row!, proxy === 'haproxy' ? /\| +n\/a \| +n\/a \|/ : /\| +3\.3 \| +4\.0 \|/, 'CPU per request');
     }
   t.ok(
     table.every((l) => l.length === table[0]!.length),
@@ -56,11 +58,13 @@ t.test('header, then a markdown table with a row per proxy and body', async (t) 
   );
 });
 
-t.test('targets: six lines, met or MISS with the measured ratio', async (t) => {
+t.test('targets: five lines per body, met or MISS with the measured value', async (t) => {
   const targets = lines.filter((l) => /^- (met |MISS) /.test(l));
-  t.equal(targets.length, 6);
+  t.equal(targets.length, 10);
   t.ok(targets.includes('- met  tiny: ALB req/s vs nginx >= 0.8x: measured 1.00x'));
   t.ok(targets.includes('- MISS 64KiB: ALB req/s vs best Node peer >= 2x: measured 1.00x'));
+  t.ok(targets.includes('- met  tiny: ALB RSS (MiB, one worker, 1000 rules) <= 100: measured 10.0'));
+  t.ok(targets.includes('- met  64KiB: ALB req/s with 10k rules vs 1k rules >= 0.95x: measured 1.00x'));
 });
 
 t.test('errors counted by wrk are listed', async (t) => {

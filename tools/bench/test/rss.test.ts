@@ -1,8 +1,8 @@
 // RSS per process group from /proc.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { processGroupOf, vmRssKiB } from '../src/index.ts';
-import { groupRssKiB } from '../src/rss.ts';
+import { cpuTicksOf, processGroupOf, vmRssKiB } from '../src/index.ts';
+import { groupCpuTicks, groupRssKiB } from '../src/rss.ts';
 
 t.test('the process group field of /proc/<pid>/stat', async (t) => {
   const table = [
@@ -24,4 +24,15 @@ t.test('this test process group: at least this process, less than all memory', a
   t.ok(own > 0);
   t.ok(group >= own, `group ${group} KiB >= own ${own} KiB`);
   t.equal(groupRssKiB(2 ** 22 + 12345), 0, 'a group nobody is in');
+});
+
+t.test('CPU ticks (utime, stime) of /proc/<pid>/stat', async (t) => {
+  const stat = '42 (a (b) c) S 1 77 77 0 -1 4194304 125 0 0 0 311 27 0 0 20 0 1';
+  t.same(cpuTicksOf(stat), { user: 311, sys: 27 });
+  const pgid = processGroupOf(readFileSync('/proc/self/stat', 'utf8'));
+  const before = groupCpuTicks(pgid);
+  const until = Date.now() + 100;
+  while (Date.now() < until); // burn some CPU of our own
+  const after = groupCpuTicks(pgid);
+  t.ok(after.user + after.sys > before.user + before.sys, 'this group used CPU while spinning');
 });

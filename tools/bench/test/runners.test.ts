@@ -32,7 +32,7 @@ const ctx: BenchContext = {
   node: process.execPath,
 };
 
-const nodeProxies: ProxyName[] = ['alb', 'http-proxy', 'fastify-http-proxy'];
+const nodeProxies: ProxyName[] = ['alb', 'alb-10k', 'http-proxy', 'fastify-http-proxy'];
 const started = await Promise.all(nodeProxies.map((name) => startProxy(ctx, name, backendPort)));
 
 for (const proxy of started)
@@ -45,12 +45,14 @@ for (const proxy of started)
     t.equal((await probe(proxy.port, bodies[0]!.path)).body.toString(), tinyBody);
   });
 
-t.test('the ALB runner reports its counters: every request went by svc-999', async (t) => {
-  const alb = started.find((p) => p.name === 'alb')!;
-  const routing = albRouting(await alb.albStats!(), matchedRule);
-  t.same(routing.other, []);
-  // startProxy's readiness probes (2) + the test's probes (3), at least.
-  t.ok(routing.matched >= 5, `matched ${routing.matched}`);
+t.test('the ALB runners report their counters: every request went by svc-999', async (t) => {
+  for (const name of ['alb', 'alb-10k']) {
+    const alb = started.find((p) => p.name === name)!;
+    const routing = albRouting(await alb.albStats!(), matchedRule);
+    t.same(routing.other, [], name);
+    // startProxy's readiness probes (2) + the test's probes (3), at least.
+    t.ok(routing.matched >= 5, `${name}: matched ${routing.matched}`);
+  }
 });
 
 t.test('a runner exits when the bench goes away (its IPC channel closes)', async (t) => {

@@ -15,8 +15,10 @@ import { CertificateResolver, sniForPorts, type LastGoodCertificates, type SniCl
 import { keyOf, type KubeObject } from '../objects/kube-object.ts';
 import type { Snapshot } from '../objects/object-store.ts';
 import { parseDuration } from './durations.ts';
-import { routeFor } from './route-config.ts';
+import { AuthObjects } from './auth-config.ts';
+import { routeFor, type RouteContext } from './route-config.ts';
 import { ServiceIndex } from './service-backends.ts';
+import { buildStreamListener } from './stream-listener.ts';
 
 export type BuildOptions = {
   /** The ALB this instance serves; when absent, the only ALB2 (or the only ALB Frontends name). */
@@ -31,7 +33,7 @@ export type BuildOptions = {
 };
 
 /** Frontend protocols this data plane serves. */
-const servedProtocols: ReadonlySet<string> = new Set(['http', 'https', 'grpc']);
+const servedProtocols: ReadonlySet<string> = new Set(['http', 'https', 'grpc', 'tcp', 'udp']);
 
 export type BuildResult = {
   albName: string | null;
@@ -101,6 +103,7 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
   if (albName === null) return empty;
 
   const services = new ServiceIndex(snapshot);
+  const authObjects = new AuthObjects(snapshot);
   const groups: BackendGroupConfig[] = [];
   const listeners: ListenerConfig[] = [];
   const rulesByFrontend = new Map<string, KubeObject[]>();
@@ -135,13 +138,14 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
         message: `the ALB2 ${albName} is in namespace ${alb.metadata.namespace}; Alauda ALB only reads Frontends from there`,
       });
     }
-    if (!servedProtocols.has(frontend.spec.protocol)) {
+    const protocol = frontend.spec.protocol;
+    if (!servedProtocols.has(protocol)) {
       report({
         object: owner,
         severity: 'error',
         code: diagnosticCodes.unsupported,
         field: 'spec.protocol',
-        message: `${frontend.spec.protocol} listeners are not served yet (${[...servedProtocols].join(', ')}); port ${frontend.spec.port} is not opened`,
+        message: `${protocol} listeners are not served yet (${[...servedProtocols].join(', ')}); port ${frontend.spec.port} is not opened`,
       });
       continue;
     }
@@ -159,8 +163,12 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
     ports.set(frontend.spec.port, frontend.metadata.name);
     servedFrontends.add(frontend.metadata.name);
     const ruleObjects = rulesByFrontend.get(frontend.metadata.name) ?? [];
-    listeners.push(buildListener(frontend, alb, ruleObjects, services, groups, domain, report));
-    if (frontend.spec.protocol !== 'http') httpsFrontends.push({ frontend, owner, ruleObjects });
+    listeners.push(
+      protocol === 'tcp' || protocol === 'udp'
+        ? buildStreamListener(frontend, protocol, ruleObjects, { alb, domain, services, groups, owner, report })
+        : buildListener(frontend, alb, ruleObjects, services, groups, domain, authObjects, report),
+    );
+    if (protocol === 'https' || protocol === 'grpc') httpsFrontends.push({ frontend, owner, ruleObjects });
     const port = frontend.spec.port;
     const sourcesOf = (name: string) => {
       let list = ruleSources.get(`${port}/${name}`);
@@ -272,8 +280,17 @@ function buildListener(
   services: ServiceIndex,
   groups: BackendGroupConfig[],
   domain: string,
+  authObjects: AuthObjects,
   report: (d: Diagnostic) => void,
 ): ListenerConfig {
+  const context = (owner: RouteContext['owner']): RouteContext => ({
+    alb,
+    frontend,
+    domain,
+    owner,
+    report,
+    authObjects,
+  });
   const ftOwner = ownerOf(frontend as unknown as KubeObject);
   const rules: RuleConfig[] = [];
   for (const object of ruleObjects) {
@@ -286,7 +303,7 @@ function buildListener(
       rule.spec.serviceGroup === undefined ? null : `Rule:${object.metadata.namespace}/${object.metadata.name}`;
     if (groupName !== null)
       groups.push(services.resolve(groupName, rule.spec.serviceGroup!, owner, 'spec.serviceGroup', report));
-    const route = routeFor(rule, groupName, { alb, frontend, domain, owner, report });
+    const route = routeFor(rule, groupName, context(owner));
     if (route === null) continue;
     rules.push({ ...route, name: object.metadata.name, priority: rule.spec.priority ?? 0, dslx: rule.spec.dslx });
   }
@@ -294,7 +311,7 @@ function buildListener(
 
   const ftRedirect = frontend.spec.config?.redirect;
   if (ftRedirect !== undefined) {
-    const redirectRoute = routeFor(null, null, { alb, frontend, domain, owner: ftOwner, report });
+    const redirectRoute = routeFor(null, null, context(ftOwner));
     if (redirectRoute?.redirect) {
       rules.unshift({
         ...redirectRoute,
@@ -309,7 +326,7 @@ function buildListener(
   if (frontend.spec.serviceGroup !== undefined) {
     const groupName = `Frontend:${frontend.metadata.namespace}/${frontend.metadata.name}`;
     groups.push(services.resolve(groupName, frontend.spec.serviceGroup, ftOwner, 'spec.serviceGroup', report));
-    defaultBackend = routeFor(null, groupName, { alb, frontend, domain, owner: ftOwner, report });
+    defaultBackend = routeFor(null, groupName, context(ftOwner));
     if (defaultBackend !== null) defaultBackend = { ...defaultBackend, redirect: null };
   }
 
@@ -367,7 +384,7 @@ function addTls(
   const defaultCertificate =
     strategy === 'Always' || strategy === 'Both' ? (portCertificates.get(ingressPort) ?? null) : null;
   for (const listener of listeners) {
-    if (listener.protocol === 'http') continue;
+    if (listener.protocol !== 'https' && listener.protocol !== 'grpc') continue;
     listener.tls = {
       portCertificate: portCertificates.get(listener.port) ?? null,
       sni: sniOf(listener.port),

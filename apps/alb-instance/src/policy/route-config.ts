@@ -15,6 +15,7 @@ import type {
   TimeoutConfig,
 } from '@alb/proxy-core';
 import { diagnosticCodes, type Diagnostic } from '../diagnostics.ts';
+import { authFor, type AuthObjects } from './auth-config.ts';
 
 export type RouteContext = {
   alb: Alb2 | null;
@@ -22,12 +23,14 @@ export type RouteContext = {
   domain: string;
   owner: Diagnostic['object'];
   report: (d: Diagnostic) => void;
+  /** Secrets and ConfigMaps auth configs name. */
+  authObjects: AuthObjects;
 };
 
 /**
  * What a Rule (or a Frontend's default backend, when `rule` is null) does with a request: ALB's fields and
  * annotations as data-plane actions. Returns null when the route must not be served: it needs a feature this data
- * plane lacks and serving it without would be unsafe (authentication, WAF).
+ * plane lacks and serving it without would be unsafe (WAF).
  */
 export function routeFor(rule: Rule | null, backendGroup: string | null, ctx: RouteContext): RouteConfig | null {
   const { frontend, alb, owner, report } = ctx;
@@ -36,15 +39,13 @@ export function routeFor(rule: Rule | null, backendGroup: string | null, ctx: Ro
   const unsupported = (severity: 'error' | 'warning', field: string, message: string) =>
     report({ object: owner, severity, code: diagnosticCodes.unsupported, field, message });
   // Rule > Frontend > ALB2: the first one that sets a feature decides it.
-  const auth = shared.find((c) => c?.auth !== undefined)?.auth;
-  if (auth !== undefined && (auth.forward?.url || auth.basic?.secret)) {
-    unsupported(
-      'error',
-      'spec.config.auth',
-      'authentication is not implemented by this data plane yet; the route is not served rather than served unprotected',
-    );
-    return null;
-  }
+  const authSetting = shared.find((c) => c?.auth !== undefined)?.auth;
+  const auth =
+    authSetting === undefined
+      ? null
+      : authFor(authSetting, ctx.authObjects, (severity, field, message) =>
+          report({ object: owner, severity, code: diagnosticCodes.auth, field, message }),
+        );
   const waf = shared.find((c) => c?.modsecurity !== undefined)?.modsecurity;
   if (waf?.enable === true) {
     unsupported(
@@ -106,6 +107,7 @@ export function routeFor(rule: Rule | null, backendGroup: string | null, ctx: Ro
         }
       : null,
     timeouts: timeoutsOf(shared.map((c) => c?.timeout)),
+    auth,
     source: spec?.source?.type
       ? { type: spec.source.type, namespace: spec.source.namespace ?? '', name: spec.source.name ?? '' }
       : null,

@@ -12,25 +12,32 @@ import { fieldLine } from './head-bytes.ts';
  * checked parts.
  */
 export class HeadBuilder {
+  // Pieces live in slots [0, count): the arrays are never shrunk, so reuse neither resizes nor reallocates them
+  // (setting an array's length is a runtime call in V8, and growing it again a copy).
   private readonly sources: Array<Buffer | string> = [];
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
+  private count = 0;
   private length = 0;
 
   reset(): this {
-    this.sources.length = 0;
-    this.starts.length = 0;
-    this.ends.length = 0;
+    // Slots past `count` keep their last pieces until overwritten; `build` drops Buffer references (see there).
+    this.count = 0;
     this.length = 0;
     return this;
   }
 
+  private piece(source: Buffer | string, start: number, end: number): void {
+    const i = this.count++;
+    this.sources[i] = source;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.length += end - start;
+  }
+
   /** Protocol text built by the proxy from checked parts (latin1). */
   text(value: string): this {
-    this.sources.push(value);
-    this.starts.push(0);
-    this.ends.push(value.length);
-    this.length += value.length;
+    this.piece(value, 0, value.length);
     return this;
   }
 
@@ -47,25 +54,40 @@ export class HeadBuilder {
 
   /** Bytes of a head the strict parser accepted (a field line, a reason phrase), copied as they are. */
   bytes(source: Buffer, start: number, end: number): this {
-    this.sources.push(source);
-    this.starts.push(start);
-    this.ends.push(end);
-    this.length += end - start;
+    this.piece(source, start, end);
     return this;
+  }
+
+  /** Bytes of the assembled head so far. */
+  get size(): number {
+    return this.length;
   }
 
   /** The assembled head, followed by `tail[start, end)` when given. */
   build(tail?: Buffer, tailStart = 0, tailEnd = tail?.length ?? 0): Buffer {
     const out = Buffer.allocUnsafe(this.length + (tail === undefined ? 0 : tailEnd - tailStart));
-    let at = 0;
-    for (let i = 0; i < this.sources.length; i++) {
-      const source = this.sources[i]!;
-      if (typeof source === 'string') at += out.write(source, at, 'latin1');
-      else at += source.copy(out, at, this.starts[i], this.ends[i]);
-    }
-    if (tail !== undefined) tail.copy(out, at, tailStart, tailEnd);
-    this.reset();
+    this.buildInto(out, tail, tailStart, tailEnd);
     return out;
+  }
+
+  /**
+   * Writes the assembled head (then `tail[start, end)`) into `out` from offset 0 and returns the byte count; `out`
+   * must hold `size` plus the tail.
+   */
+  buildInto(out: Buffer, tail?: Buffer, tailStart = 0, tailEnd = tail?.length ?? 0): number {
+    let at = 0;
+    const sources = this.sources;
+    for (let i = 0; i < this.count; i++) {
+      const source = sources[i]!;
+      if (typeof source === 'string') at += out.write(source, at, 'latin1');
+      else {
+        at += source.copy(out, at, this.starts[i], this.ends[i]);
+        sources[i] = ''; // a kept reference would hold a client's or upstream's buffer alive until overwritten
+      }
+    }
+    if (tail !== undefined) at += tail.copy(out, at, tailStart, tailEnd);
+    this.reset();
+    return at;
   }
 }
 

@@ -84,15 +84,31 @@ export function singleField(buf: Buffer, fields: HeaderFields, lowerName: string
   return found === -1 ? null : fieldValue(buf, fields, found);
 }
 
-/** All values of a list field (`Connection: a, b` over one or more lines), as lower-case tokens; null if absent. */
-export function fieldTokens(buf: Buffer, fields: HeaderFields, lowerName: string): string[] | null {
+/** `Connection: keep-alive` and `Connection: close`, nearly every Connection header: one shared answer each. */
+const keepAliveOnly: readonly string[] = Object.freeze(['keep-alive']);
+const closeOnly: readonly string[] = Object.freeze(['close']);
+
+/**
+ * All values of a list field (`Connection: a, b` over one or more lines), as lower-case tokens; null if absent.
+ * The result is shared (frozen) for the common single `keep-alive` or `close`, so it must not be changed.
+ */
+export function fieldTokens(buf: Buffer, fields: HeaderFields, lowerName: string): readonly string[] | null {
   let tokens: string[] | null = null;
+  let first = -1;
   for (let f = 0; f < fields.names.length; f++) {
     if (fields.names[f] !== lowerName) continue;
-    tokens ??= [];
+    if (first === -1) {
+      first = f;
+      continue;
+    }
+    tokens ??= splitTokens(fieldValue(buf, fields, first));
     for (const token of splitTokens(fieldValue(buf, fields, f))) tokens.push(token);
   }
-  return tokens;
+  if (tokens !== null || first === -1) return tokens;
+  const value = fieldValue(buf, fields, first);
+  if (value === 'keep-alive') return keepAliveOnly;
+  if (value === 'close') return closeOnly;
+  return splitTokens(value);
 }
 
 /** Comma-separated tokens, trimmed and lower-cased, empty ones dropped. */

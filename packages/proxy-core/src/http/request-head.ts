@@ -26,7 +26,7 @@ export type RequestHead = {
   /** Whether the client wants the connection kept open after this exchange. */
   keepAlive: boolean;
   /** The lower-case tokens of the Connection header (hop-by-hop fields to drop), or null. */
-  connectionTokens: string[] | null;
+  connectionTokens: readonly string[] | null;
   /** The Upgrade header when the client asked for an upgrade (`Connection: upgrade`), else null. */
   upgrade: string | null;
   expectContinue: boolean;

@@ -22,7 +22,7 @@ export type ResponseHead = {
   /** 'none' (HEAD, 1xx, 204, 304), 'length', 'chunked', or 'close' (read until the upstream closes). */
   framing: 'none' | 'length' | 'chunked' | 'close';
   contentLength: number;
-  connectionTokens: string[] | null;
+  connectionTokens: readonly string[] | null;
   /** The Upgrade header of a 101 response. */
   upgrade: string | null;
   /** Whether the upstream connection may carry another request afterwards. */

@@ -113,12 +113,15 @@ export function buildUpstreamHead(
     target = encodePath(route.rewrite.apply(ctx.view.path())) + (query === '' ? '' : `?${query}`);
   }
   const b = headBuilder;
-  // The target and the client's Host were accepted by the parser; a vhost was checked at config load.
-  b.text(`${head.method} ${target} HTTP/1.1\r\nHost: ${route.vhost ?? head.host ?? ''}\r\n`);
   const source = head.source;
   const fields = head.fields;
   const names = fields.names;
   const offsets = fields.offsets;
+  // The target and the client's Host were accepted by the parser; a vhost was checked at config load. An HTTP/1.1
+  // request line with an unchanged origin-form target is already what goes upstream: its bytes are copied.
+  if (target === head.target && head.versionMinor === 1 && names.length > 0) b.bytes(source, 0, offsets[0]!);
+  else b.text(`${head.method} ${target} HTTP/1.1\r\n`);
+  b.text(`Host: ${route.vhost ?? head.host ?? ''}\r\n`);
   const tokens = head.connectionTokens;
   const headers = head.headers;
   const forwardedFor = peerTrusted ? joined(headers['x-forwarded-for'], ', ') : undefined;
@@ -133,8 +136,7 @@ export function buildUpstreamHead(
     for (let f = 0; f < names.length; f++) {
       if (forwardsRequestField(names[f]!, tokens)) b.bytes(source, offsets[f * 4]!, offsets[f * 4 + 3]! + 2);
     }
-    // Parser-accepted values and the peer address, joined with our own separators (see the module comment).
-    tail = `X-Real-IP: ${ctx.clientIp}\r\nX-Forwarded-For: ${chain}\r\nX-Forwarded-Proto: ${proto}\r\nX-Forwarded-Host: ${host}\r\nX-Forwarded-Port: ${port}\r\n`;
+    tail = forwardingLines(ctx.clientIp, chain, proto, host, port);
   } else {
     // The rewrite sees the client's fields and the proxy's own, as nginx's proxy_set_header can replace both.
     const list: HeaderList = [];
@@ -149,7 +151,34 @@ export function buildUpstreamHead(
   }
   if (chunked) tail += 'Transfer-Encoding: chunked\r\n';
   if (head.upgrade !== null) tail += `Connection: upgrade\r\nUpgrade: ${head.upgrade}\r\n`;
-  return b.text(tail + '\r\n').build();
+  return b.text(tail).text('\r\n').build();
+}
+
+/** The last X-Real-IP / X-Forwarded-* lines built: consecutive requests of one client repeat them. */
+const lastForwarding = { clientIp: '', chain: '', proto: '', host: '', port: '' as string | number, lines: '' };
+
+/**
+ * The X-Real-IP and X-Forwarded-* lines: parser-accepted values and the peer address, joined with our own
+ * separators (see the module comment). Reused while the parts repeat, so a keep-alive client's requests do not
+ * build (and flatten) the same string again.
+ */
+function forwardingLines(clientIp: string, chain: string, proto: string, host: string, port: string | number): string {
+  const last = lastForwarding;
+  if (
+    last.clientIp === clientIp &&
+    last.chain === chain &&
+    last.proto === proto &&
+    last.host === host &&
+    last.port === port
+  )
+    return last.lines;
+  last.clientIp = clientIp;
+  last.chain = chain;
+  last.proto = proto;
+  last.host = host;
+  last.port = port;
+  last.lines = `X-Real-IP: ${clientIp}\r\nX-Forwarded-For: ${chain}\r\nX-Forwarded-Proto: ${proto}\r\nX-Forwarded-Host: ${host}\r\nX-Forwarded-Port: ${port}\r\n`;
+  return last.lines;
 }
 
 /**

@@ -2,6 +2,8 @@ import { RequestView } from '@alb/dslx';
 import type { Socket } from 'node:net';
 import type { HeaderList } from '../actions/header-rewrite.ts';
 import type { RequestContext } from '../actions/request-context.ts';
+import { appendFields } from '../auth/append-fields.ts';
+import type { AuthVerdict, RouteAuth } from '../auth/route-auth.ts';
 import type { Endpoint } from '../balancer/endpoint.ts';
 import { ChunkedDecoder } from '../http/chunked-decoder.ts';
 import { headBuilder } from '../http/head-builder.ts';
@@ -11,7 +13,9 @@ import { parseResponseHead, type ResponseHead } from '../http/response-head.ts';
 import { statusText } from '../http/status-text.ts';
 import { resolveClientIp } from '../http/trusted-proxies.ts';
 import type { Route } from '../router/route.ts';
+import { RequestTrace } from '../tracing/request-trace.ts';
 import { routeRequest } from '../router/route-request.ts';
+import { writeBorrowed, writeHead } from './borrowed-write.ts';
 import { buildClientHead, buildTunnelHead, buildUpstreamHead } from './forward-heads.ts';
 import type { ListenerContext } from './listener-context.ts';
 import { localResponse } from './local-response.ts';
@@ -106,6 +110,8 @@ export class Http1Connection implements UpstreamOwner {
   private upstreamSentAt = 0;
   private affinityCookie: string | null = null;
   private status = 0;
+  /** The exchange's spans when its route is traced (null otherwise, and between exchanges). */
+  private trace: RequestTrace | null = null;
 
   /** `socket` is connected; its bytes come through `onClientData` (the listener wires how). */
   constructor(socket: Socket, listener: ListenerContext, now: number, scheme: 'http' | 'https') {
@@ -178,8 +184,10 @@ export class Http1Connection implements UpstreamOwner {
     const phase = this.phase;
     if (phase === TUNNEL) {
       this.upstreamDeadline = this.lastActivity + this.route!.readTimeoutMs;
-      const bytes = borrowed ? copy(buf, 0, length) : buf;
-      if (this.upstream !== null && !this.upstream.socket.write(bytes)) this.socket.pause();
+      const upstream = this.upstream;
+      if (upstream === null) return;
+      const writable = borrowed ? writeBorrowed(upstream.socket, buf, 0, length) : upstream.socket.write(buf);
+      if (!writable) this.socket.pause();
       return;
     }
     if (phase === CLOSED) return;
@@ -212,6 +220,7 @@ export class Http1Connection implements UpstreamOwner {
 
   private onClosed(): void {
     this.phase = CLOSED;
+    if (this.trace !== null) this.endTrace(0);
     this.listener.stats.activeConnections--;
     this.dropUpstream();
     this.onClose?.();
@@ -337,6 +346,7 @@ export class Http1Connection implements UpstreamOwner {
     }
     const route = decided;
     this.route = route;
+    if (route.tracing !== null) this.trace = new RequestTrace(route.tracing, ctx, route.name);
     if (head.upgrade !== null && upgradesToH2c(head.upgrade)) {
       // h2c upgrades through a proxy let clients smuggle HTTP/2 past its rules; refuse them.
       this.respondLocally(400, 'h2c upgrade is not allowed', null);
@@ -353,6 +363,46 @@ export class Http1Connection implements UpstreamOwner {
       listener.stats,
     );
     this.phase = this.requestBodyDone ? WAITING : BODY;
+    if (route.auth !== null) {
+      this.authorize(route.auth, ctx);
+      return;
+    }
+    this.connectUpstream(null);
+  }
+
+  /**
+   * Auth before the upstream is contacted. While a check is pending the request body waits (up to the early-body
+   * limit, then the client is paused), as it does while an upstream connection opens.
+   */
+  private authorize(auth: RouteAuth, ctx: RequestContext): void {
+    const verdict = auth.authorize(ctx);
+    if (!(verdict instanceof Promise)) {
+      this.afterAuth(verdict);
+      return;
+    }
+    verdict.then(
+      (v) => {
+        if (this.ctx === ctx && this.phase !== CLOSED) this.afterAuth(v);
+      },
+      () => {
+        if (this.ctx === ctx && this.phase !== CLOSED) this.respondLocally(500, 'AuthFail : auth check failed', null);
+      },
+    );
+  }
+
+  private afterAuth(verdict: AuthVerdict): void {
+    if (!verdict.allow) {
+      this.respondLocally(verdict.status, verdict.reason, verdict.headers);
+      return;
+    }
+    if (verdict.upstreamHeaders !== null) {
+      const head = appendFields(this.upstreamHead!, verdict.upstreamHeaders, this.listener.stats);
+      if (head === null) {
+        this.respondLocally(500, 'AuthFail : auth response header would carry control characters', null);
+        return;
+      }
+      this.upstreamHead = head;
+    }
     this.connectUpstream(null);
   }
 
@@ -393,8 +443,26 @@ export class Http1Connection implements UpstreamOwner {
   /** Back to reading heads: pipelined input first, then the socket. */
   private nextRequest(): void {
     this.phase = HEAD;
+    this.forgetExchange();
     if (this.socket.isPaused()) this.socket.resume();
     this.readHeads();
+  }
+
+  /**
+   * Drops what the finished exchange allocated (head, parsed fields, request view, response head, decoders). Kept
+   * until the next request, they would outlive a young-generation collection on every busy connection and be
+   * promoted to the old generation, which only a full collection frees.
+   */
+  private forgetExchange(): void {
+    this.head = null;
+    this.ctx = null;
+    this.route = null;
+    this.response = null;
+    this.responseBuffer = null;
+    this.responseDecoder = null;
+    this.requestDecoder = null;
+    this.upstreamHead = null;
+    this.endpoint = null;
   }
 
   private discardRequestBody(): void {
@@ -422,7 +490,10 @@ export class Http1Connection implements UpstreamOwner {
     this.attempts++;
     this.endpoint = pick.endpoint;
     if (pick.setCookie !== null) this.affinityCookie = pick.setCookie;
-    const pool = pick.endpoint.target.pool(route.tls);
+    const target = pick.endpoint.target;
+    if (this.trace !== null)
+      this.upstreamHead = this.trace.headForAttempt(this.upstreamHead!, target.address, target.port);
+    const pool = target.pool(route.tls);
     const idle = pool.takeIdle();
     if (idle !== null) {
       idle.owner = this;
@@ -481,9 +552,9 @@ export class Http1Connection implements UpstreamOwner {
     const socket = conn.socket;
     if (this.requestMode === SIZED) {
       const take = Math.min(this.requestRemaining, input.length);
-      writable = socket.write(
-        this.inputBorrowed ? copy(input, 0, take) : take === input.length ? input : input.subarray(0, take),
-      );
+      writable = this.inputBorrowed
+        ? writeBorrowed(socket, input, 0, take)
+        : socket.write(take === input.length ? input : input.subarray(0, take));
       this.requestRemaining -= take;
       this.requestBodyBytesSent += take;
       this.input = take === input.length ? null : input.subarray(take);
@@ -491,7 +562,7 @@ export class Http1Connection implements UpstreamOwner {
     } else {
       const decoder = this.requestDecoder!;
       const stop = decoder.feed(input, 0, input.length, (buf, from, to) => {
-        writable = socket.write(headBuilder.text(`${(to - from).toString(16)}\r\n`).build(buf, from, to));
+        writable = writeHead(socket, headBuilder.text(`${(to - from).toString(16)}\r\n`), buf, from, to);
         socket.write('\r\n', 'latin1');
         this.requestBodyBytesSent += to - from;
       });
@@ -540,7 +611,7 @@ export class Http1Connection implements UpstreamOwner {
     if (this.upstream === null) return;
     if (this.phase === TUNNEL) {
       this.upstreamDeadline = Date.now() + this.route!.readTimeoutMs;
-      if (!this.socket.write(Buffer.from(buf.subarray(0, length)))) this.upstream.socket.pause();
+      if (!writeBorrowed(this.socket, buf, 0, length)) this.upstream.socket.pause();
       return;
     }
     if (this.response === null) {
@@ -601,6 +672,7 @@ export class Http1Connection implements UpstreamOwner {
   private onResponseHead(response: ResponseHead, bodyStart: number, bodyEnd: number): void {
     this.response = response;
     this.status = response.status;
+    if (this.trace !== null) this.trace.endClient(response.status);
     const now = Date.now();
     this.listener.stats.upstreamLatency.observe((now - this.upstreamSentAt) / 1000);
     this.upstreamDeadline = now + this.route!.readTimeoutMs;
@@ -638,7 +710,7 @@ export class Http1Connection implements UpstreamOwner {
     );
     this.responseStarted = true;
     if (framing === 'none') {
-      this.socket.write(pending.build());
+      writeHead(this.socket, pending);
       this.finishExchange();
       return;
     }
@@ -658,9 +730,10 @@ export class Http1Connection implements UpstreamOwner {
         const take = Math.min(this.responseRemaining, end - start);
         if (take < end - start) this.response!.reusable = false; // more bytes than announced: out of sync
         this.responseRemaining -= take;
-        writable = client.write(
-          pending !== null ? pending.build(buf, start, start + take) : copy(buf, start, start + take),
-        );
+        writable =
+          pending !== null
+            ? writeHead(client, pending, buf, start, start + take)
+            : writeBorrowed(client, buf, start, start + take);
         done = this.responseRemaining === 0;
         break;
       }
@@ -673,10 +746,10 @@ export class Http1Connection implements UpstreamOwner {
           if (rechunk) out.text(`${(to - from).toString(16)}\r\n`);
           out.bytes(data, from, to);
           if (rechunk) out.text('\r\n');
-          writable = client.write(out.build());
+          writable = writeHead(client, out);
           head = null;
         });
-        if (head !== null) writable = client.write(head.build());
+        if (head !== null) writable = writeHead(client, head);
         if (decoder.error !== null) {
           this.upstreamBroke();
           return;
@@ -694,7 +767,7 @@ export class Http1Connection implements UpstreamOwner {
           out.bytes(buf, start, end);
           if (this.chunkToClient) out.text('\r\n');
         }
-        writable = client.write(out.build());
+        writable = writeHead(client, out);
         break;
       }
     }
@@ -788,7 +861,7 @@ export class Http1Connection implements UpstreamOwner {
     this.upstreamDeadline = Date.now() + this.route!.readTimeoutMs;
     const b = buildTunnelHead(response, response.upgrade ?? this.head!.upgrade!);
     this.finishRequestStats();
-    this.socket.write(b.build(response.source, bodyStart, bodyEnd));
+    writeHead(this.socket, b, response.source, bodyStart, bodyEnd);
     if (this.input !== null) {
       conn.socket.write(this.inputBorrowed ? copy(this.input, 0, this.input.length) : this.input);
       this.input = null;
@@ -816,6 +889,7 @@ export class Http1Connection implements UpstreamOwner {
   }
 
   private finishRequestStats(): void {
+    if (this.trace !== null) this.endTrace(this.status);
     const route = this.route;
     (route === null ? this.listener.stats.forRoute('') : route.stats).count(this.status);
     const log = this.listener.settings.accessLog;
@@ -832,6 +906,11 @@ export class Http1Connection implements UpstreamOwner {
         ms: Date.now() - this.exchangeStartedAt,
       });
     }
+  }
+
+  private endTrace(status: number): void {
+    this.trace!.end(status);
+    this.trace = null;
   }
 
   private dropUpstream(): void {

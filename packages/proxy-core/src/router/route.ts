@@ -7,7 +7,10 @@ import {
 } from '../actions/header-rewrite.ts';
 import { compileRedirect, type Redirect } from '../actions/redirect.ts';
 import { compileRewrite, type Rewrite } from '../actions/rewrite.ts';
+import { compileAuth, withFieldsRemoved } from '../auth/compile-auth.ts';
+import type { RouteAuth } from '../auth/route-auth.ts';
 import type { Balancer } from '../balancer/balancer.ts';
+import { compileTracing, traceContextFields, type RouteTracing } from '../tracing/request-trace.ts';
 import type { ListenerConfig, RouteConfig, RuleConfig, TimeoutConfig } from '../config.ts';
 import type { ListenerStats, RouteStats } from '../metrics.ts';
 import { checkRouteHeads } from './check-route-heads.ts';
@@ -27,6 +30,10 @@ export type Route = {
   readonly requestHeaders: HeaderRewrite | null;
   readonly responseHeaders: HeaderRewrite | null;
   readonly cors: Cors | null;
+  /** Checked before the upstream is contacted; null (the usual case) costs one comparison. */
+  readonly auth: RouteAuth | null;
+  /** Spans and `traceparent` for this route's requests; null (tracing off, the default) costs one comparison. */
+  readonly tracing: RouteTracing | null;
   readonly connectTimeoutMs: number;
   readonly sendTimeoutMs: number;
   readonly readTimeoutMs: number;
@@ -96,7 +103,11 @@ function compileRoute(
       ok = false;
     }
   }
-  const requestHeaders = compileRequestHeaderRewrite(config.requestHeaders, (variable) => {
+  const auth = compileAuth(config.auth, report);
+  if (!auth.ok) ok = false;
+  const tracing = compileTracing(config.tracing);
+  const removed = [...(auth.auth?.strippedRequestFields ?? []), ...(tracing === null ? [] : traceContextFields)];
+  const requestHeaders = compileRequestHeaderRewrite(withFieldsRemoved(config.requestHeaders, removed), (variable) => {
     report('requestHeaders', `unknown variable ${JSON.stringify(variable)}`);
     ok = false;
   });
@@ -124,6 +135,8 @@ function compileRoute(
     requestHeaders,
     responseHeaders: compileResponseHeaderRewrite(config.responseHeaders),
     cors: compileCors(config.cors),
+    auth: auth.auth,
+    tracing,
     connectTimeoutMs: timeouts.connectMs,
     sendTimeoutMs: timeouts.sendMs,
     readTimeoutMs: timeouts.readMs,

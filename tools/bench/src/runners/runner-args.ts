@@ -1,17 +1,19 @@
 import { parseArgs } from 'node:util';
 
-/** `--port <n> --backend-port <n>`, the command line of every Node proxy runner. */
-export function runnerArgs(argv: readonly string[]): { port: number; backendPort: number } {
+/** `--port <n> --backend-port <n> [--rules <n>]`, the command line of every Node proxy runner (ALB's: rules). */
+export function runnerArgs(argv: readonly string[]): { port: number; backendPort: number; rules: number | null } {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
-    options: { port: { type: 'string' }, 'backend-port': { type: 'string' } },
+    options: { port: { type: 'string' }, 'backend-port': { type: 'string' }, rules: { type: 'string' } },
   });
   const port = Number(values.port);
   const backendPort = Number(values['backend-port']);
+  const rules = values.rules === undefined ? null : Number(values.rules);
   if (!Number.isInteger(port) || !Number.isInteger(backendPort) || port <= 0 || backendPort <= 0)
-    throw new Error('usage: <runner> --port <n> --backend-port <n>');
-  return { port, backendPort };
+    throw new Error('usage: <runner> --port <n> --backend-port <n> [--rules <n>]');
+  if (rules !== null && !(Number.isInteger(rules) && rules >= 1)) throw new Error('--rules wants a whole number >= 1');
+  return { port, backendPort, rules };
 }
 
 /**

@@ -1,0 +1,69 @@
+// Bytes from a shared read buffer go out through one reused scratch buffer; a write the stream had to queue must
+// keep its bytes even though the source and the next write's scratch are overwritten right after.
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import t from 'tap';
+import { headBuilder } from '../src/http/head-builder.ts';
+import { writeBorrowed, writeHead } from '../src/proxy/borrowed-write.ts';
+
+/** A connected pair on loopback whose receiving side does not read until `drainAll` is called. */
+async function pausedPair(): Promise<{ sender: Socket; drainAll: (bytes: number) => Promise<Buffer>; close(): void }> {
+  const server = createServer({ pauseOnConnect: true });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const sender = connect((server.address() as AddressInfo).port, '127.0.0.1');
+  const [receiver] = (await once(server, 'connection')) as [Socket];
+  await once(sender, 'connect');
+  return {
+    sender,
+    drainAll: (bytes) =>
+      new Promise((resolve) => {
+        const chunks: Buffer[] = [];
+        let got = 0;
+        receiver.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          got += chunk.length;
+          if (got >= bytes) resolve(Buffer.concat(chunks));
+        });
+        receiver.resume();
+      }),
+    close: () => {
+      sender.destroy();
+      receiver.destroy();
+      server.close();
+    },
+  };
+}
+
+t.test('writes queued behind a full socket keep their bytes while the source is reused', async (t) => {
+  const pair = await pausedPair();
+  t.teardown(() => pair.close());
+  const source = Buffer.alloc(60 * 1024);
+  const want: Buffer[] = [];
+  let queued = 0;
+  // Far more than the kernel buffers of a paused loopback connection hold: later writes must queue in node.
+  for (let i = 0; i < 200; i++) {
+    source.fill(i % 251);
+    const size = 1000 + ((i * 7919) % (source.length - 1000));
+    want.push(Buffer.from(source.subarray(0, size)));
+    if (i % 2 === 0) writeBorrowed(pair.sender, source, 0, size);
+    else writeHead(pair.sender, headBuilder, source, 0, size);
+    if (pair.sender.writableLength > 0) queued++;
+  }
+  t.ok(queued > 0, `some writes were queued (${queued})`);
+  const expected = Buffer.concat(want);
+  const got = await pair.drainAll(expected.length);
+  t.equal(got.length, expected.length, 'every byte arrived');
+  t.ok(got.equals(expected), 'in order and unchanged by later reuse of the source and the scratch');
+});
+
+t.test('a head with a tail larger than the scratch is written whole', async (t) => {
+  const pair = await pausedPair();
+  t.teardown(() => pair.close());
+  const tail = Buffer.alloc(200 * 1024, 'y');
+  headBuilder.text('HTTP/1.1 200 OK\r\n\r\n');
+  writeHead(pair.sender, headBuilder, tail, 0, tail.length);
+  const got = await pair.drainAll(19 + tail.length);
+  t.equal(got.toString('latin1', 0, 19), 'HTTP/1.1 200 OK\r\n\r\n');
+  t.ok(got.subarray(19).equals(tail));
+});
