@@ -1,9 +1,10 @@
 // `npm run bench:tls`: ALB's https listener against nginx in the same run, one backend (nginx), wrk as the client:
 // HTTPS keep-alive req/s (ECDSA P-256), new TLS handshakes per second (ECDSA P-256 and RSA 2048: one request per
-// connection), HTTP/2 req/s with h2load when installed, and resident memory per idle TLS connection. Rounds
+// connection), HTTP/2 req/s with h2load when installed, gRPC unary calls/s (grpc-js client; nginx grpc_pass), and
+// resident memory per idle TLS connection. Rounds
 // alternate the proxies; medians and ALB/nginx ratios are printed. Options: --rounds N (3), --duration S (5).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { ensureTools, findProgram } from './ensure-tools.ts';
 import { freePort } from './free-port.ts';
+import { grpcUnaryRate } from './grpc-load.ts';
 import { ProcessSet, type Managed } from './process-set.ts';
 import { startBackend, type BenchContext } from './proxies.ts';
 import { groupRssKiB } from './rss.ts';
@@ -46,7 +48,7 @@ function certificates(): void {
 }
 
 /** nginx as the reference: one worker, the same two certificates, TLS 1.2/1.3, keep-alive upstream. */
-function startNginx(ctx: BenchContext, port: number, backendPort: number): Managed {
+function startNginx(ctx: BenchContext, port: number, backendPort: number, grpcPort: number): Managed {
   const ndir = join(dir, 'nginx-tls');
   mkdirSync(ndir, { recursive: true });
   const server = (p: number, name: string) => `
@@ -68,6 +70,11 @@ http {
   upstream backend { server 127.0.0.1:${backendPort}; keepalive 128; }
   ${server(port, 'ec')}
   ${server(port + 1, 'rsa')}
+  server {
+    listen 127.0.0.1:${port + 2} ssl http2;
+    ssl_certificate ${join(dir, 'ec.crt')}; ssl_certificate_key ${join(dir, 'ec.key')};
+    location / { grpc_pass grpc://127.0.0.1:${grpcPort}; }
+  }
 }
 `,
   );
@@ -147,7 +154,13 @@ async function main(): Promise<void> {
   const albPort = await freePort();
   // Each proxy uses its port and the next one (RSA): keep the two pairs apart.
   let nginxPort = await freePort();
-  while (Math.abs(nginxPort - albPort) <= 1) nginxPort = await freePort();
+  while (Math.abs(nginxPort - albPort) <= 2) nginxPort = await freePort();
+  const grpcBackendPort = await freePort();
+  processes.start('grpc-backend', process.execPath, [
+    fileURLToPath(new URL('./runners/grpc-echo-backend.ts', import.meta.url)),
+    String(grpcBackendPort),
+  ]);
+  process.env.ALB_TLS_BENCH_GRPC_PORT = String(grpcBackendPort);
   const runner = fileURLToPath(new URL('./runners/alb-tls-runner.ts', import.meta.url));
   process.env.ALB_TLS_BENCH_DIR = dir;
   const proxies = {
@@ -160,12 +173,13 @@ async function main(): Promise<void> {
         { ipc: true },
       ),
     },
-    nginx: { port: nginxPort, managed: startNginx(ctx, nginxPort, backend.port) },
+    nginx: { port: nginxPort, managed: startNginx(ctx, nginxPort, backend.port, grpcBackendPort) },
   };
   for (const p of Object.values(proxies)) await waitForHttps(p.port);
   const hasH2load = ensureH2load();
 
   type Metric =
+    | 'gRPC unary calls/s (grpc-js, 50 in flight)'
     | 'https keep-alive req/s (ECDSA P-256)'
     | 'new handshakes/s (ECDSA P-256)'
     | 'new handshakes/s (RSA 2048)'
@@ -197,6 +211,12 @@ async function main(): Promise<void> {
         (await runWrk(processes, { ...hsArgs, url: url(port + 1) })).requestsPerSec,
       );
       if (hasH2load) record('HTTP/2 req/s (h2load, 100 streams)', name, h2load(port));
+      const ca = readFileSync(join(dir, 'ec.crt'));
+      record(
+        'gRPC unary calls/s (grpc-js, 50 in flight)',
+        name,
+        await grpcUnaryRate(port + 2, ca, 'bench.example.com', durationS),
+      );
     }
   }
   const memory = {
@@ -215,20 +235,22 @@ async function main(): Promise<void> {
     'new handshakes/s (ECDSA P-256)',
     'new handshakes/s (RSA 2048)',
     'HTTP/2 req/s (h2load, 100 streams)',
+    'gRPC unary calls/s (grpc-js, 50 in flight)',
   ];
   for (const metric of metrics) {
     const alb = median(results.get(`${metric}|alb`) ?? []);
     const nginx = median(results.get(`${metric}|nginx`) ?? []);
     if (Number.isNaN(alb) || Number.isNaN(nginx)) {
       lines.push(
-        `| ${metric} | not measured | not measured | ${hasH2load ? 'h2load failed' : 'h2load not installed (apt-get install nghttp2-client)'} |`,
+        `| ${metric} | not measured | not measured | ${metric.startsWith('gRPC') ? 'a call failed' : hasH2load ? 'h2load failed' : 'h2load not installed (apt-get install nghttp2-client)'} |`,
       );
       continue;
     }
     const r = ratio(alb, nginx);
     lines.push(`| ${metric} | ${Math.round(alb)} | ${Math.round(nginx)} | ${r === null ? '-' : r.toFixed(2)} |`);
   }
-  const mr = ratio(memory.alb, memory.nginx);
+  // Growth below half a KiB per connection is within RSS noise (nginx allocates little for an idle TLS connection).
+  const mr = memory.nginx < 0.5 ? null : ratio(memory.alb, memory.nginx);
   lines.push(
     `| memory per idle TLS connection (KiB, ${idleConnections} connections) | ${memory.alb.toFixed(1)} | ${memory.nginx.toFixed(1)} | ${mr === null ? '-' : mr.toFixed(2)} |`,
   );
