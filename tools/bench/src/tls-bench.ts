@@ -5,6 +5,7 @@
 // alternate the proxies; medians and ALB/nginx ratios are printed. Options: --rounds N (3), --duration S (5).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,24 @@ http {
   return processes.start('nginx-tls', ctx.tools.nginx, ['-p', `${ndir}/`, '-c', join(ndir, 'nginx.conf')]);
 }
 
+/** The first of `count` consecutive free loopback ports. */
+async function freePortBlock(count: number): Promise<number> {
+  for (;;) {
+    const first = await freePort();
+    let free = true;
+    for (let p = first + 1; p < first + count && free; p++) free = await canListen(p);
+    if (free) return first;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 async function waitForHttps(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
     try {
@@ -151,11 +170,13 @@ async function main(): Promise<void> {
   certificates();
   const ctx: BenchContext = { dir, tools, processes, pin: false, node: process.execPath };
   const backend = await startBackend(ctx);
-  const albPort = await freePort();
-  // Each proxy uses its port and the next one (RSA): keep the two pairs apart.
-  let nginxPort = await freePort();
-  while (Math.abs(nginxPort - albPort) <= 2) nginxPort = await freePort();
-  const grpcBackendPort = await freePort();
+  const albPort = await freePortBlock(3);
+  // Each proxy listens on three consecutive ports (ECDSA, RSA, gRPC); the gRPC backend takes another.
+  let nginxPort = await freePortBlock(3);
+  while (Math.abs(nginxPort - albPort) <= 2) nginxPort = await freePortBlock(3);
+  let grpcBackendPort = await freePort();
+  const taken = (p: number) => (p >= albPort && p <= albPort + 2) || (p >= nginxPort && p <= nginxPort + 2);
+  while (taken(grpcBackendPort)) grpcBackendPort = await freePort();
   processes.start('grpc-backend', process.execPath, [
     fileURLToPath(new URL('./runners/grpc-echo-backend.ts', import.meta.url)),
     String(grpcBackendPort),
@@ -175,7 +196,13 @@ async function main(): Promise<void> {
     },
     nginx: { port: nginxPort, managed: startNginx(ctx, nginxPort, backend.port, grpcBackendPort) },
   };
-  for (const p of Object.values(proxies)) await waitForHttps(p.port);
+  for (const p of Object.values(proxies)) {
+    try {
+      await waitForHttps(p.port);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; its output:\n${p.managed.output()}`);
+    }
+  }
   const hasH2load = ensureH2load();
 
   type Metric =
