@@ -4,7 +4,9 @@ import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import t from 'tap';
 import { headBuilder } from '../src/http/head-builder.ts';
-import { writeBorrowed, writeHead } from '../src/proxy/borrowed-write.ts';
+import { scratchReplacements, writeBorrowed, writeHead } from '../src/proxy/borrowed-write.ts';
+import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { testCertificate } from './tls-fixture.ts';
 
 /** A connected pair on loopback whose receiving side does not read until `drainAll` is called. */
 async function pausedPair(): Promise<{ sender: Socket; drainAll: (bytes: number) => Promise<Buffer>; close(): void }> {
@@ -66,4 +68,45 @@ t.test('a head with a tail larger than the scratch is written whole', async (t) 
   const got = await pair.drainAll(19 + tail.length);
   t.equal(got.toString('latin1', 0, 19), 'HTTP/1.1 200 OK\r\n\r\n');
   t.ok(got.subarray(19).equals(tail));
+});
+
+// Regression: TLS writes always complete later, so a TLS socket kept the whole scratch on every write (a 72 KiB
+// allocation per response over HTTPS). TLS sockets get exact copies; the scratch stays for plain sockets.
+t.test('writes to a TLS socket never take the scratch away, and arrive intact', async (t) => {
+  const server = createTlsServer(testCertificate());
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const client = tlsConnect({
+    port: (server.address() as AddressInfo).port,
+    host: '127.0.0.1',
+    rejectUnauthorized: false,
+  });
+  const [accepted] = (await once(server, 'secureConnection')) as [TLSSocket];
+  t.teardown(() => {
+    client.destroy();
+    accepted.destroy();
+    server.close();
+  });
+  const before = scratchReplacements();
+  const source = Buffer.alloc(300);
+  const want: Buffer[] = [];
+  for (let i = 0; i < 50; i++) {
+    source.fill(65 + (i % 26));
+    want.push(Buffer.from(source));
+    if (i % 2 === 0) writeBorrowed(accepted, source, 0, source.length);
+    else writeHead(accepted, headBuilder, source, 0, source.length);
+    await new Promise((resolve) => setImmediate(resolve)); // let each write complete, as between responses
+  }
+  t.equal(scratchReplacements(), before, 'no scratch given to a TLS socket');
+  const expected = Buffer.concat(want);
+  const chunks: Buffer[] = [];
+  let got = 0;
+  await new Promise<void>((resolve) =>
+    client.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      got += chunk.length;
+      if (got >= expected.length) resolve();
+    }),
+  );
+  t.ok(Buffer.concat(chunks).equals(expected));
 });

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { startFixtureProcess } from './auth-process.ts';
 import { get, group, listener, prefixRule, raw, startBackend, startEngine, freePort, statusLines } from './helpers.ts';
@@ -191,4 +194,36 @@ t.test('a forward auth config that cannot be honoured leaves the rule out', asyn
     ],
   );
   t.equal((await get(port, '/a')).status, 404, 'the rule is not served at all');
+});
+
+// Regression: the connection reads the clock once per event; a verdict that arrives later must not set upstream
+// deadlines from the time the request came in (they would already have passed: 504 from a healthy upstream).
+t.test('a late auth verdict gives the upstream its full read timeout', async (t) => {
+  const authService = await startFixtureProcess(t, 'forward-auth-server.ts');
+  // Answers after 200 ms: inside the route's 400 ms read timeout counted from when it was asked, not from when
+  // the client's request arrived 600 ms earlier.
+  const lateBackend = createServer((_req, res) => setTimeout(() => res.end('late'), 200));
+  lateBackend.listen(0, '127.0.0.1');
+  await once(lateBackend, 'listening');
+  t.teardown(() => lateBackend.close());
+  const port = await freePort();
+  const config = {
+    backendGroups: [group('late', { port: (lateBackend.address() as AddressInfo).port })],
+    listeners: [
+      listener(port, [
+        prefixRule('late', '/late', 'late', {
+          auth: { kind: 'forward', url: `http://127.0.0.1:${authService.port}/allow-late` },
+          timeouts: { readMs: 400 },
+        }),
+      ]),
+    ],
+  };
+  const engine = await startEngine(t, config);
+  t.same((await engine.apply(config)).issues, []);
+  // The second request takes the pooled connection the first one left: its read deadline is set at once.
+  for (const round of ['new upstream connection', 'pooled upstream connection']) {
+    const r = await get(port, '/late/x');
+    t.equal(r.status, 200, round);
+    t.equal(r.body.toString(), 'late', round);
+  }
 });

@@ -13,7 +13,18 @@ export { quote, renderNginxBackendConfig, renderNginxProxyConfig } from './nginx
 export type { NginxBackendInput, NginxProxyInput } from './nginx-config.ts';
 export { parseOptions, usage } from './options.ts';
 export type { BenchOptions } from './options.ts';
-export { formatMs, formatRatio, formatRps, formatRss, renderReport, renderTable } from './report.ts';
+export {
+  formatMs,
+  formatRatio,
+  formatRps,
+  formatRss,
+  renderReport,
+  renderRuleTable,
+  renderTable,
+  ruleTableTargets,
+} from './report.ts';
+export { hostUrlRules } from './rule-table-probe.ts';
+export type { RuleTableProbe } from './rule-table-probe.ts';
 export { cpuTicksOf, processGroupOf, ticksPerSecond, vmRssKiB } from './rss.ts';
 export { schedule } from './schedule.ts';
 export type { Slot } from './schedule.ts';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StatsSnapshot } from '@alb/proxy-core';
 import type { Tools } from './ensure-tools.ts';
+import { bundleAlbRunner } from './bundle-alb-runner.ts';
 import { BenchError, errorCodes } from './errors.ts';
 import { freePort } from './free-port.ts';
 import { renderHaproxyConfig } from './haproxy-config.ts';
@@ -90,7 +91,10 @@ export async function startProxy(ctx: BenchContext, name: ProxyName, backendPort
       'http-proxy': 'http-proxy-runner.ts',
       'fastify-http-proxy': 'fastify-proxy-runner.ts',
     }[name];
-    const script = fileURLToPath(new URL(`./runners/${runner}`, import.meta.url));
+    // ALB runs bundled, as alb-instance ships it; the peers run as they are.
+    const script = albProxies.has(name)
+      ? await albRunnerBundle(ctx)
+      : fileURLToPath(new URL(`./runners/${runner}`, import.meta.url));
     const [command, args] = pinned(ctx, proxyCpu, ctx.node, [
       '--conditions=@alb/source',
       script,
@@ -106,6 +110,15 @@ export async function startProxy(ctx: BenchContext, name: ProxyName, backendPort
   }
   await waitForBodies(proxy.managed, port);
   return proxy;
+}
+
+const bundles = new Map<string, Promise<string>>();
+
+/** The bundled ALB runner in the bench's temp dir, built once per dir. */
+function albRunnerBundle(ctx: BenchContext): Promise<string> {
+  let bundle = bundles.get(ctx.dir);
+  if (bundle === undefined) bundles.set(ctx.dir, (bundle = bundleAlbRunner(ctx.dir)));
+  return bundle;
 }
 
 async function waitForBodies(managed: Managed, port: number): Promise<void> {

@@ -1,8 +1,10 @@
 // `npm run bench:proxy`: ALB proxy-core against nginx, haproxy and two Node proxies, one backend, one run.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { albRouting, type AlbRouting } from './alb-routing.ts';
 import { ensureTools, programVersion } from './ensure-tools.ts';
 import { BenchError, errorCodes } from './errors.ts';
@@ -10,7 +12,8 @@ import { parseOptions, usage, type BenchOptions } from './options.ts';
 import { ProcessSet } from './process-set.ts';
 import { groupCpuTicks, groupRssKiB, ticksPerSecond } from './rss.ts';
 import { loadCpu, proxyCpu, startBackend, startProxy, type BenchContext, type RunningProxy } from './proxies.ts';
-import { renderReport } from './report.ts';
+import { renderReport, renderRuleTable } from './report.ts';
+import type { RuleTableProbe } from './rule-table-probe.ts';
 import { runWrk, type WrkRun } from './run-wrk.ts';
 import { schedule } from './schedule.ts';
 import { summarize, type RunRecord } from './summarize.ts';
@@ -104,6 +107,8 @@ async function main(options: BenchOptions): Promise<number> {
   for (const name of albProxies.keys())
     routings.set(name, albRouting(await proxies.get(name)!.albStats!(), matchedRule));
   const routingOf = (name: ProxyName) => routings.get(name)!;
+  log('rule table probe: 100,000 HOST + URL rules in a child process');
+  const ruleTable = probeRuleTable(100_000);
   const loadAfter = loadavg();
   const summary = summarize(runs);
   const versions = {
@@ -137,7 +142,7 @@ async function main(options: BenchOptions): Promise<number> {
       .map(([k, v]) => `${k}: ${v}`)
       .join('; ')}`,
   ];
-  process.stdout.write(renderReport(summary, header));
+  process.stdout.write(renderReport(summary, header) + '\n' + renderRuleTable(ruleTable).join('\n') + '\n');
 
   if (options.json !== null) {
     writeFileSync(
@@ -153,6 +158,7 @@ async function main(options: BenchOptions): Promise<number> {
           albRouting: Object.fromEntries(routings),
           runs,
           summary,
+          ruleTable,
         },
         null,
         2,
@@ -174,6 +180,16 @@ async function main(options: BenchOptions): Promise<number> {
         `${name} did not route every request by ${matchedRule}: ${JSON.stringify(routing.other)} (matched ${routing.matched})`,
       );
   return 0;
+}
+
+/** Runs rule-table-probe.ts in its own Node (a clean heap, --expose-gc) and returns what it measured. */
+function probeRuleTable(rules: number): RuleTableProbe {
+  const script = fileURLToPath(new URL('./rule-table-probe.ts', import.meta.url));
+  const out = execFileSync(process.execPath, ['--expose-gc', '--conditions=@alb/source', script, String(rules)], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return JSON.parse(out) as RuleTableProbe;
 }
 
 function packageVersion(name: string): string {

@@ -1,3 +1,4 @@
+import type { RuleTableProbe } from './rule-table-probe.ts';
 import type { Summary, SummaryRow } from './summarize.ts';
 
 const columns = [
@@ -31,6 +32,23 @@ export function renderReport(summary: Summary, header: readonly string[]): strin
       out.push(`- ${r.proxy} ${r.body}: ${r.non2xx} non-2xx/3xx responses, ${r.socketErrors} socket errors`);
   }
   return out.join('\n') + '\n';
+}
+
+/** Bounds for the rule table at 100k rules (heap per rule, build time, one match). */
+export const ruleTableTargets = { heapBytesPerRule: 1024, buildMs: 2000, matchUs: 5 };
+
+/** The rule-table lines: what the probe measured and whether each bound holds. */
+export function renderRuleTable(probe: RuleTableProbe): string[] {
+  const check = (met: boolean) => (met ? 'met ' : 'MISS');
+  const t = ruleTableTargets;
+  return [
+    `Rule table (@alb/dslx, ${probe.rules.toLocaleString('en-US')} HOST + URL rules, one process, last rule matched):`,
+    '',
+    `- ${check(probe.heapBytesPerRule <= t.heapBytesPerRule)} heap per rule <= ${t.heapBytesPerRule} B: ` +
+      `measured ${Math.round(probe.heapBytesPerRule)} B`,
+    `- ${check(probe.buildMs <= t.buildMs)} build <= ${t.buildMs} ms: measured ${Math.round(probe.buildMs)} ms`,
+    `- ${check(probe.matchUs <= t.matchUs)} one match <= ${t.matchUs} µs: measured ${probe.matchUs.toFixed(2)} µs`,
+  ];
 }
 
 /** The markdown table, columns padded so it also reads well in a terminal. */

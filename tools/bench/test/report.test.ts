@@ -7,6 +7,7 @@ import {
   formatRss,
   proxyNames,
   renderReport,
+  renderRuleTable,
   summarize,
   type RunRecord,
 } from '../src/index.ts';
@@ -82,4 +83,14 @@ t.test('number formats', async (t) => {
     { name: 'ratio', input: formatRatio(0.805), want: '0.81x' },
   ];
   for (const { name, input, want } of table) t.equal(input, want, name);
+});
+
+t.test('rule table lines: the probe values against the bounds', async (t) => {
+  const lines = renderRuleTable({ rules: 100_000, heapBytesPerRule: 2896.5, buildMs: 1500.2, matchUs: 2.281 });
+  t.equal(lines[0], 'Rule table (@alb/dslx, 100,000 HOST + URL rules, one process, last rule matched):');
+  t.same(lines.slice(2), [
+    '- MISS heap per rule <= 1024 B: measured 2897 B',
+    '- met  build <= 2000 ms: measured 1500 ms',
+    '- met  one match <= 5 µs: measured 2.28 µs',
+  ]);
 });

@@ -1,5 +1,7 @@
 // The Node proxies exactly as the bench starts them, in front of a node:http backend (no nginx/haproxy/wrk needed).
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
@@ -23,8 +25,10 @@ t.teardown(() => {
 
 const processes = new ProcessSet();
 t.teardown(() => processes.stopAll());
+// The ALB runner is bundled into the temp dir; nothing else is written there.
+const dir = t.testdir({});
 const ctx: BenchContext = {
-  dir: '/nonexistent',
+  dir,
   // The Node proxies use none of the system tools.
   tools: { nginx: '/nonexistent', haproxy: '/nonexistent', wrk: '/nonexistent', taskset: null },
   processes,
@@ -44,6 +48,12 @@ for (const proxy of started)
     }
     t.equal((await probe(proxy.port, bodies[0]!.path)).body.toString(), tinyBody);
   });
+
+t.test('ALB runs as one bundled file, as alb-instance ships it', async (t) => {
+  const alb = started.find((p) => p.name === 'alb')!;
+  t.ok(existsSync(join(dir, 'alb-runner.mjs')));
+  t.ok(alb.managed.child.spawnargs.includes(join(dir, 'alb-runner.mjs')));
+});
 
 t.test('the ALB runners report their counters: every request went by svc-999', async (t) => {
   for (const name of ['alb', 'alb-10k']) {

@@ -26,8 +26,11 @@ export function parseHeaderFields(
   maxCount: number,
   withValues: boolean,
 ): HeaderFields | HeadError {
-  const names: string[] = [];
-  const offsets: number[] = [];
+  // Filled in reused arrays, then copied out at their exact size: arrays grown by push would reserve 17+ slots
+  // each (and regrow), which is most of what parsing a small head allocates.
+  const names = scratchNames;
+  const offsets = scratchOffsets;
+  let count = 0;
   const byName: Record<string, string | string[]> | null = withValues ? {} : null;
   while (i < end) {
     const lineStart = i;
@@ -47,9 +50,14 @@ export function parseHeaderFields(
     let valueEnd = i;
     while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HTAB)) valueEnd--;
     if (i < end && (buf[i] !== CR || buf[i + 1] !== LF)) return { status: 400, reason: 'invalid header value' };
-    if (names.length >= maxCount) return { status: 431, reason: 'too many header fields' };
-    names.push(name);
-    offsets.push(lineStart, valueStart, valueEnd, i);
+    if (count >= maxCount) return { status: 431, reason: 'too many header fields' };
+    names[count] = name;
+    const at = count * 4;
+    offsets[at] = lineStart;
+    offsets[at + 1] = valueStart;
+    offsets[at + 2] = valueEnd;
+    offsets[at + 3] = i;
+    count++;
     if (byName !== null) {
       const value = buf.toString('latin1', valueStart, valueEnd);
       const existing = byName[name];
@@ -59,8 +67,12 @@ export function parseHeaderFields(
     }
     i += 2;
   }
-  return { names, offsets, byName };
+  return { names: names.slice(0, count), offsets: offsets.slice(0, count * 4), byName };
 }
+
+/** Working arrays of `parseHeaderFields` (parsing is synchronous): never shrunk, their slots are overwritten. */
+const scratchNames: string[] = [];
+const scratchOffsets: number[] = [];
 
 /** The value of field `index`, as a string. */
 export function fieldValue(buf: Buffer, fields: HeaderFields, index: number): string {

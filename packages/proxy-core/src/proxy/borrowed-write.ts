@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import type { HeadBuilder } from '../http/head-builder.ts';
 
 /**
@@ -10,6 +11,17 @@ const scratchBytes = 72 * 1024;
 
 /** Where outgoing bytes are assembled before a write; replaced whenever a stream keeps it queued. */
 let scratch = Buffer.allocUnsafe(scratchBytes);
+/** How many times a stream kept the scratch (for tests: it must stay rare). */
+let replaced = 0;
+
+/**
+ * Whether a write to `stream` may use the scratch: it must have nothing queued (else it queues this write too), and
+ * must not be TLS, whose writes always complete later (the encrypted bytes go out asynchronously): every write would
+ * give a whole scratch away. Those get an exact copy, as they did before the scratch existed.
+ */
+function scratchUsable(stream: Writable, length: number): boolean {
+  return length <= scratchBytes && stream.writableLength === 0 && !(stream instanceof TLSSocket);
+}
 
 /**
  * Writes `buf[start, end)`, bytes valid only during this call (a shared read buffer), to `stream`. They are copied
@@ -21,7 +33,7 @@ let scratch = Buffer.allocUnsafe(scratchBytes);
  */
 export function writeBorrowed(stream: Writable, buf: Buffer, start: number, end: number): boolean {
   const length = end - start;
-  if (length > scratchBytes || stream.writableLength !== 0) return stream.write(Buffer.from(buf.subarray(start, end)));
+  if (!scratchUsable(stream, length)) return stream.write(Buffer.from(buf.subarray(start, end)));
   buf.copy(scratch, 0, start, end);
   return writeScratch(stream, length);
 }
@@ -29,13 +41,21 @@ export function writeBorrowed(stream: Writable, buf: Buffer, start: number, end:
 /** Writes the head in `builder` (then `tail[start, end)`, which may be borrowed) the same way, in one write. */
 export function writeHead(stream: Writable, builder: HeadBuilder, tail?: Buffer, start = 0, end = 0): boolean {
   const length = builder.size + (tail === undefined ? 0 : end - start);
-  if (length > scratchBytes || stream.writableLength !== 0) return stream.write(builder.build(tail, start, end));
+  if (!scratchUsable(stream, length)) return stream.write(builder.build(tail, start, end));
   builder.buildInto(scratch, tail, start, end);
   return writeScratch(stream, length);
 }
 
 function writeScratch(stream: Writable, length: number): boolean {
   const writable = stream.write(scratch.subarray(0, length));
-  if (stream.writableLength !== 0) scratch = Buffer.allocUnsafe(scratchBytes);
+  if (stream.writableLength !== 0) {
+    scratch = Buffer.allocUnsafe(scratchBytes);
+    replaced++;
+  }
   return writable;
+}
+
+/** How many times a stream kept the scratch since the process started. */
+export function scratchReplacements(): number {
+  return replaced;
 }

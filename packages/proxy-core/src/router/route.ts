@@ -49,8 +49,11 @@ export const defaultTimeouts = { connectMs: 5_000, sendMs: 120_000, readMs: 120_
 /** A problem found while compiling a listener; the rule it names is left out, the rest is served. */
 export type RouteIssue = { port: number; rule: string; field: string; message: string };
 
+/** What the rule table keeps per rule: what it orders and matches by, and the compiled route. */
+export type RoutedRule = Pick<RuleConfig, 'name' | 'priority' | 'dslx'> & { readonly route: Route };
+
 export type RoutingTable = {
-  readonly rules: RuleTable<RuleConfig & { route: Route }>;
+  readonly rules: RuleTable<RoutedRule>;
   readonly defaultRoute: Route | null;
 };
 
@@ -67,12 +70,13 @@ export function compileRoutingTable(
 ): RoutingTable {
   const report = (rule: string, field: string, message: string) =>
     issues.push({ port: listener.port, rule, field, message });
-  const entries: Array<RuleConfig & { route: Route }> = [];
+  const entries: RoutedRule[] = [];
   for (const rule of listener.rules) {
     const route = compileRoute(rule.name, rule, listener.timeouts, balancers, stats, (field, message) =>
       report(rule.name, field, message),
     );
-    if (route !== null) entries.push({ ...rule, route });
+    // Only what the table needs: a copy of the whole rule would keep every config field of every rule alive.
+    if (route !== null) entries.push({ name: rule.name, priority: rule.priority, dslx: rule.dslx, route });
   }
   const rules = createRuleTable(entries, { cache });
   for (const skipped of rules.skipped) {
