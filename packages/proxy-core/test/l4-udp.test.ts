@@ -198,8 +198,9 @@ t.test('dig through a udp listener to a real dnsmasq', async (t) => {
   });
   const dig = requireProgram('dig', 'dnsutils');
   const query = (name: string) =>
-    run(dig, ['@127.0.0.1', '-p', String(port), '+short', '+time=2', '+tries=3', name]).then((r) => r.stdout.trim());
-  // dnsmasq may take a moment to start: dig retries until it answers.
+    run(dig, ['@127.0.0.1', '-p', String(port), '+short', '+time=3', '+tries=4', name]).then((r) => r.stdout.trim());
+  // dnsmasq may take a moment to start: dig retries until it answers. Generous retries: on a loaded machine 30 dig
+  // processes at once can miss a 2 s reply window.
   let answer = '';
   for (let i = 0; i < 20 && answer !== '192.0.2.10'; i++) answer = await query('www.alb.test').catch(() => '');
   t.equal(answer, '192.0.2.10', 'dig got the answer dnsmasq gives');
