@@ -1,16 +1,12 @@
 // PROXY protocol v2 towards the backend: the header bytes (table), and a real nginx (`listen ... proxy_protocol`)
 // reading the client's address and port from what a tcp listener sends.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
 import { proxyV2Header } from '../src/l4/proxy-protocol.ts';
 import { freePort, group, startEngine } from './helpers.ts';
 import { streamListener } from './l4-helpers.ts';
-import { requireProgram } from './programs.ts';
+import { startNginx } from './nginx.ts';
 
 const signature = '0d0a0d0a000d0a515549540a';
 
@@ -62,27 +58,13 @@ t.test('header bytes', async (t) => {
 
 t.test('a real nginx reads the client address from the PROXY v2 header', async (t) => {
   const nginxPort = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'alb-proxy-protocol-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const temp = (name: string) => `${name} ${join(dir, name)};`;
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `daemon off; master_process off; pid ${join(dir, 'nginx.pid')}; error_log stderr warn;
-events { worker_connections 64; }
-http {
-  access_log off; ${temp('client_body_temp_path')} ${temp('proxy_temp_path')} ${temp('fastcgi_temp_path')}
-  ${temp('uwsgi_temp_path')} ${temp('scgi_temp_path')}
-  server {
+  startNginx(
+    t,
+    () => `server {
     listen 127.0.0.1:${nginxPort} proxy_protocol;
     location / { return 200 "client=$proxy_protocol_addr:$proxy_protocol_port server=$proxy_protocol_server_port\\n"; }
-  }
-}
-`,
+  }`,
   );
-  const nginx = spawn(requireProgram('nginx', 'nginx-light'), ['-p', dir, '-c', join(dir, 'nginx.conf')], {
-    stdio: 'ignore',
-  });
-  t.teardown(() => nginx.kill('SIGKILL'));
   const port = await freePort();
   await startEngine(t, {
     listeners: [streamListener(port, 'nginx', { proxyProtocol: 'v2' })],
