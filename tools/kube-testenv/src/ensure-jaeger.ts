@@ -55,8 +55,7 @@ export async function ensureJaeger(opts: EnsureJaegerOptions = {}): Promise<Jaeg
   const path = join(dir, 'jaeger');
   if (await reportsPinnedVersion(path)) return { path, source: 'cache', version: jaegerVersion };
 
-  const go = await findGo({ env, ...(opts.go !== undefined && { go: opts.go }) });
-  const goVersion = await checkGoVersion(go, env);
+  const { go, goVersion } = await findJaegerGo(env, opts.go);
   await mkdir(root, { recursive: true });
   return withFileLock(
     join(root, `${jaegerVersion}.lock`),
@@ -91,6 +90,18 @@ export async function ensureJaeger(opts: EnsureJaegerOptions = {}): Promise<Jaeg
       onWait: (holder) => log(`waiting for another process building jaeger ${jaegerVersion} (${holder})`),
     },
   );
+}
+
+/** Go for the build; its errors say first that it is Jaeger that needs it. */
+async function findJaegerGo(env: NodeJS.ProcessEnv, explicit?: string): Promise<{ go: string; goVersion: string }> {
+  try {
+    const go = await findGo({ env, ...(explicit !== undefined && { go: explicit }) });
+    return { go, goVersion: await checkGoVersion(go, env) };
+  } catch (err) {
+    if (!(err instanceof KubeTestEnvError)) throw err;
+    const why = `Jaeger ${jaegerVersion} for the tracing test is built once with Go into ~/.cache/alb-jaeger`;
+    throw new KubeTestEnvError(err.code, `${why}: ${err.message}`, { cause: err });
+  }
 }
 
 /**
