@@ -1,6 +1,9 @@
 // ALB's certificate keys and certificate_name forms (pure parts of the TLS policy).
 import t from 'tap';
+import { ObjectStore } from '../src/objects/object-store.ts';
+import { buildPolicy } from '../src/policy/build-policy.ts';
 import { parseCertificateRef, sniForPorts } from '../src/policy/certificates.ts';
+import { parseManifest } from '../src/sources/parse-manifest.ts';
 
 t.test('certificate_name accepts ns/name and ns_name', async (t) => {
   const cases: Array<{ name: string; input: string; want: { namespace: string; name: string } | null }> = [
@@ -49,3 +52,40 @@ t.test(
     );
   },
 );
+
+t.test('grpc Frontends are served as TLS listeners; grpc backends only behind them', async (t) => {
+  const store = new ObjectStore();
+  const parsed = parseManifest(
+    'in.yaml',
+    `apiVersion: crd.alauda.io/v1
+kind: Frontend
+metadata: { name: g-09443, namespace: kube-system, labels: { alb2.cpaas.io/name: g } }
+spec: { port: 9443, protocol: grpc, certificate_name: certs/missing, backendProtocol: grpc }
+---
+apiVersion: crd.alauda.io/v1
+kind: Frontend
+metadata: { name: g-00080, namespace: kube-system, labels: { alb2.cpaas.io/name: g } }
+spec: { port: 80, protocol: http }
+---
+apiVersion: crd.alauda.io/v1
+kind: Rule
+metadata: { name: plain-grpc, namespace: kube-system, labels: { alb2.cpaas.io/name: g, alb2.cpaas.io/frontend: g-00080 } }
+spec: { dslx: [{ type: URL, values: [[STARTS_WITH, /]] }], backendProtocol: grpc }
+`,
+  );
+  for (const object of parsed.objects) store.apply(object);
+  const result = buildPolicy(store.snapshot(), { albName: 'g' });
+  t.match(result.config.listeners, [
+    { port: 80, protocol: 'http', rules: [] },
+    { port: 9443, protocol: 'grpc', tls: { portCertificate: null, sni: [] } },
+  ]);
+  t.same(
+    result.diagnostics.map((d) => `${d.object.name} ${d.code}`).sort(),
+    [
+      'g ALB_INSTANCE_NO_ALB',
+      'missing ALB_INSTANCE_CERTIFICATE_NOT_FOUND',
+      'g-09443 ALB_INSTANCE_BAD_CERTIFICATE',
+      'plain-grpc ALB_INSTANCE_UNSUPPORTED',
+    ].sort(),
+  );
+});

@@ -12,7 +12,7 @@ t.test('the quickstart answers its own printed curl commands', { timeout: 60_000
   for (let i = 0; i < 300 && !out.includes('Press Ctrl-C to stop.'); i++) await new Promise((r) => setTimeout(r, 100));
   t.match(out, /Press Ctrl-C to stop\./, 'the quickstart started');
   const tries = [...out.matchAll(/^ {2}(curl .*?)\s+# -> (.*)$/gm)].map((m) => ({ command: m[1]!, answer: m[2]! }));
-  t.equal(tries.length, 9, 'nine commands printed');
+  t.equal(tries.length, 11, 'eleven commands printed (two of them https, with SNI and HTTP/2)');
   for (const { command, answer } of tries) {
     t.equal(execSync(command, { encoding: 'utf8', shell: '/bin/sh' }).trim(), answer, command);
   }

@@ -14,10 +14,11 @@ export type DataPlaneConfig = {
 };
 
 /**
- * `http`: plain HTTP/1.1. `https`: TLS 1.2/1.3 with SNI, then HTTP/1.1 or HTTP/2. `tcp` and `udp` forward bytes to the
- * default backend's group (L4).
+ * `http`: plain HTTP/1.1. `https`: TLS 1.2/1.3 with SNI, then HTTP/1.1 or HTTP/2 (ALPN) to HTTP/1.1 upstreams.
+ * `grpc`: TLS with SNI, HTTP/2 only, each call proxied as HTTP/2 to the upstream (h2c, or TLS for `https`).
+ * `tcp` and `udp` forward bytes to the default backend's group (L4).
  */
-export type ListenerProtocol = 'http' | 'https' | 'tcp' | 'udp';
+export type ListenerProtocol = 'http' | 'https' | 'grpc' | 'tcp' | 'udp';
 
 /**
  * A certificate and its key (PEM): the chain (leaf first, a Secret's `ca.crt` appended) and the private key.
@@ -51,7 +52,7 @@ export type ListenerConfig = {
   keepalive?: ClientKeepaliveConfig | null;
   /** Defaults for the rules of this listener; a rule's own timeouts win. */
   timeouts?: TimeoutConfig | null;
-  /** Certificates of an `https` listener (required there, ignored elsewhere). */
+  /** Certificates of an `https` or `grpc` listener (required there, ignored elsewhere). */
   tls?: ListenerTlsConfig | null;
   /** `tcp` and `udp` listeners: timeouts and options of the forwarded streams (defaults when absent). */
   stream?: StreamConfig | null;

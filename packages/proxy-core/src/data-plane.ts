@@ -8,6 +8,7 @@ import { mergeStats, renderPrometheus, type StatsSnapshot } from './metrics.ts';
 import type { Logger } from './proxy/listener-context.ts';
 import { mergeApplyResults } from './worker/merge-apply-results.ts';
 import type { FromWorker, ToWorker } from './worker/messages.ts';
+import { newTicketSecret } from './tls/ticket-keys.ts';
 import { respawnDelayMs, stableWorkerMs } from './worker/respawn-delay.ts';
 
 export type DataPlaneOptions = EngineOptions & {
@@ -123,7 +124,8 @@ class WorkerPool implements DataPlane {
 
   constructor(workers: number, options: DataPlaneOptions) {
     this.workers = workers;
-    this.options = options;
+    // One ticket secret for every worker (respawned ones too): TLS sessions resume on any of them.
+    this.options = { ...options, tlsTicketSecret: options.tlsTicketSecret ?? newTicketSecret() };
     this.logger = options.logger ?? null;
     this.timeoutMs = options.workerTimeoutMs ?? 30_000;
     this.crashes = new Array<number>(workers).fill(0);

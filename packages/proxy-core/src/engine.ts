@@ -18,6 +18,7 @@ import type { RouteIssue } from './router/route.ts';
 import { HttpsListener } from './tls/https-listener.ts';
 import { compileHttpsPortState, type HttpsPortState } from './tls/https-port-state.ts';
 import { SecureContextStore } from './tls/secure-contexts.ts';
+import { newTicketSecret } from './tls/ticket-keys.ts';
 import { flushTracers, releaseUnusedTracers, tracingKeys } from './tracing/tracer-registry.ts';
 
 export type EngineOptions = {
@@ -39,6 +40,11 @@ export type EngineOptions = {
   maxConnections?: number;
   logger?: Logger | null;
   accessLog?: Logger | null;
+  /**
+   * TLS session tickets: the secret their keys derive from (rotated hourly). Workers of one data plane share it so
+   * a session resumes on any of them; `createDataPlane` makes one. Absent: a random secret for this engine.
+   */
+  tlsTicketSecret?: string;
 };
 
 /** What an apply did: rules left out (with why), ports now listening, ports that could not be opened. */
@@ -65,7 +71,12 @@ const listenerKinds: { readonly [P in ListenerProtocol]: ListenerKind<unknown> }
   },
   https: {
     compile: compileHttpsPortState,
-    create: (port, stats, settings, state) => new HttpsListener(port, stats, settings, state as HttpsPortState),
+    create: (port, stats, settings, state) =>
+      new HttpsListener(port, stats, settings, state as HttpsPortState, 'https'),
+  },
+  grpc: {
+    compile: compileHttpsPortState,
+    create: (port, stats, settings, state) => new HttpsListener(port, stats, settings, state as HttpsPortState, 'grpc'),
   },
   tcp: {
     compile: compileStreamPortState,
@@ -108,6 +119,7 @@ export class Engine {
       maxConnections: options.maxConnections ?? defaultMaxConnections,
       accessLog: options.accessLog ?? null,
       logger: options.logger ?? null,
+      tlsTicketSecret: options.tlsTicketSecret ?? newTicketSecret(),
     };
     this.bind = options.bind ?? '0.0.0.0';
     this.reusePort = options.reusePort ?? false;

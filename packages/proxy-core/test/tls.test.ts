@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import {
+  createDataPlane,
   checkCertificate,
   type CertificateConfig,
   type DataPlaneConfig,
@@ -299,4 +300,32 @@ t.test('HTTP/2 by ALPN: curl --http2 gets the same routing and upstream as HTTP/
 
   const verbose = await curl([...base, '-v', `https://a.example.com:${port}/`]);
   t.match(verbose.stderr, /using HTTP\/2/, 'curl negotiated HTTP/2');
+});
+
+t.test('TLS sessions resume on any worker: the workers share rotated ticket keys', async (t) => {
+  const backend = await startBackend(t, 'b');
+  const port = await freePort();
+  const plane = createDataPlane({ workers: 2, bind: '127.0.0.1' });
+  t.teardown(() => plane.close(500));
+  const result = await plane.apply({
+    listeners: [
+      listener(port, [prefixRule('all', '/', 'g')], null, {
+        protocol: 'https',
+        tls: { portCertificate: 'p', sni: [{ host: 'a.example.com', certificate: 'p' }] },
+      }),
+    ],
+    backendGroups: [group('g', backend)],
+    certificates: [certificate('p', exact)],
+  });
+  t.same(result.failed, []);
+  const session = tempFile(t, 'session.pem', '');
+  const first = await sClient(port, { servername: 'a.example.com', extra: ['-tls1_2', '-sess_out', session] });
+  t.equal(first.cn, 'a.example.com');
+  let reused = 0;
+  // With a key per worker, each reconnect would resume only when the kernel picks the first worker again (1 in 2).
+  for (let i = 0; i < 10; i++) {
+    const again = await sClient(port, { servername: 'a.example.com', extra: ['-tls1_2', '-sess_in', session] });
+    if (/^Reused, /m.test(again.output)) reused++;
+  }
+  t.equal(reused, 10, 'every reconnection resumed its session (openssl s_client -sess_in)');
 });

@@ -9,11 +9,14 @@ export type WrkRun = {
   connections: number;
   /** `taskset -c <cpu>` in front of wrk, or null. */
   pin: { taskset: string; cpu: number } | null;
+  /** Extra request header lines (`Connection: close` makes every request a new connection). */
+  headers?: string[];
 };
 
 /** The wrk command line: one thread, `--latency` for the percentiles, a timeout long enough to keep p99 honest. */
 export function wrkArgs(run: Omit<WrkRun, 'wrk' | 'pin'>): string[] {
-  return ['-t1', `-c${run.connections}`, `-d${run.durationS}s`, '--timeout', '10s', '--latency', run.url];
+  const headers = (run.headers ?? []).flatMap((h) => ['-H', h]);
+  return ['-t1', `-c${run.connections}`, `-d${run.durationS}s`, '--timeout', '10s', '--latency', ...headers, run.url];
 }
 
 /** Runs wrk to completion (in the process set, so an interrupt stops it too) and parses what it printed. */

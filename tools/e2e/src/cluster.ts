@@ -18,6 +18,7 @@ const resources: Record<string, { path: (ns: string) => string; namespaced: bool
   ClusterRoleBinding: { path: () => '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', namespaced: false },
   Role: { path: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, namespaced: true },
   RoleBinding: { path: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, namespaced: true },
+  Secret: { path: (ns) => `/api/v1/namespaces/${ns}/secrets`, namespaced: true },
   ServiceAccount: { path: (ns) => `/api/v1/namespaces/${ns}/serviceaccounts`, namespaced: true },
   Lease: { path: (ns) => `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`, namespaced: true },
   CustomResourceDefinition: {

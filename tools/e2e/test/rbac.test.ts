@@ -1,8 +1,8 @@
 // The instance ClusterRoles of deploy/operator/instance-rbac.yaml, bound as the operator binds them (alb-instance
 // cluster-wide, alb-instance-leader in the ALB's namespace), are enough for an instance (it routes, writes status and
-// translates Ingresses with only those rights) and no more than needed (it can list Secrets, for TLS
-// certificates and the basic-auth Secrets Rules name, but not get or write them, write Rules elsewhere or write
-// Ingress specs).
+// translates Ingresses with only those rights) and no more than needed (it can list and watch Secrets, for its
+// field-selected watch of kubernetes.io/tls ones and its by-name watches of the basic-auth Secrets Rules name, but
+// not get or write any; it cannot write Rules elsewhere or write Ingress specs).
 import { readFileSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,13 +106,18 @@ spec:
     kubeRequest(env, { path, method, body, token }).then((r) => r.status);
   // TLS certificates (by type) and basic-auth Secrets (by name): list and watch, as RBAC cannot narrow either.
   t.equal(
-    await can('/api/v1/namespaces/kube-system/secrets'),
+    await can('/api/v1/secrets?fieldSelector=type%3Dkubernetes.io%2Ftls'),
     200,
-    'lists Secrets (TLS certificates, basic-auth users)',
+    'lists TLS Secrets (its certificate watch)',
   );
+  t.equal(await can('/api/v1/namespaces/kube-system/secrets'), 200, 'lists Secrets (basic-auth users)');
   t.equal(await can('/api/v1/namespaces/kube-system/secrets/any'), 403, 'cannot get a Secret by name');
   t.equal(
-    await can('/api/v1/namespaces/kube-system/secrets', 'POST', { metadata: { name: 'x' }, type: 'Opaque' }),
+    await can('/api/v1/namespaces/kube-system/secrets', 'POST', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'x' },
+    }),
     403,
     'cannot create Secrets',
   );

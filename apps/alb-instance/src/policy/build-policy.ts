@@ -33,7 +33,7 @@ export type BuildOptions = {
 };
 
 /** Frontend protocols this data plane serves. */
-const servedProtocols: ReadonlySet<string> = new Set(['http', 'https', 'tcp', 'udp']);
+const servedProtocols: ReadonlySet<string> = new Set(['http', 'https', 'grpc', 'tcp', 'udp']);
 
 export type BuildResult = {
   albName: string | null;
@@ -168,7 +168,7 @@ export function buildPolicy(snapshot: Snapshot, options: BuildOptions = {}): Bui
         ? buildStreamListener(frontend, protocol, ruleObjects, { alb, domain, services, groups, owner, report })
         : buildListener(frontend, alb, ruleObjects, services, groups, domain, authObjects, report),
     );
-    if (protocol === 'https') httpsFrontends.push({ frontend, owner, ruleObjects });
+    if (protocol === 'https' || protocol === 'grpc') httpsFrontends.push({ frontend, owner, ruleObjects });
     const port = frontend.spec.port;
     const sourcesOf = (name: string) => {
       let list = ruleSources.get(`${port}/${name}`);
@@ -332,7 +332,7 @@ function buildListener(
 
   return {
     port: frontend.spec.port,
-    protocol: frontend.spec.protocol === 'https' ? 'https' : 'http',
+    protocol: frontend.spec.protocol === 'grpc' ? 'grpc' : frontend.spec.protocol === 'https' ? 'https' : 'http',
     rules,
     defaultBackend,
     keepalive: keepaliveOf(frontend, ftOwner, report),
@@ -366,7 +366,7 @@ function addTls(
         severity: 'warning',
         code: diagnosticCodes.badCertificate,
         field: 'spec.certificate_name',
-        message: 'an https Frontend without a certificate: clients without a matching SNI certificate are refused',
+        message: `the ${frontend.spec.protocol} Frontend has no certificate_name: clients without a matching SNI certificate are refused`,
       });
     }
     for (const object of ruleObjects) {
@@ -384,7 +384,7 @@ function addTls(
   const defaultCertificate =
     strategy === 'Always' || strategy === 'Both' ? (portCertificates.get(ingressPort) ?? null) : null;
   for (const listener of listeners) {
-    if (listener.protocol !== 'https') continue;
+    if (listener.protocol !== 'https' && listener.protocol !== 'grpc') continue;
     listener.tls = {
       portCertificate: portCertificates.get(listener.port) ?? null,
       sni: sniOf(listener.port),

@@ -63,8 +63,14 @@ export function routeFor(rule: Rule | null, backendGroup: string | null, ctx: Ro
 
   const protocolText = spec?.backendProtocol || frontend.spec.backendProtocol || '';
   const protocol = normalizeBackendProtocol(protocolText);
-  if (protocol === 'grpc') {
-    unsupported('error', 'spec.backendProtocol', 'grpc backends are not supported yet; the route is not served');
+  // A grpc Frontend proxies every call over HTTP/2 (ALB's grpc_pass), whatever the backend protocol says; a grpc
+  // backend behind an http or https Frontend is not supported.
+  if (protocol === 'grpc' && frontend.spec.protocol !== 'grpc') {
+    unsupported(
+      'error',
+      'spec.backendProtocol',
+      'grpc backends are served by grpc Frontends only; on this Frontend the route is not served',
+    );
     return null;
   }
 

@@ -2,6 +2,8 @@ import { constants, performServerHandshake, type ServerHttp2Session, type Server
 import type { TLSSocket } from 'node:tls';
 import type { HttpLimits } from '../http/limits.ts';
 import type { HttpListener } from '../proxy/http-listener.ts';
+import { proxyGrpc } from './grpc-exchange.ts';
+import { GrpcUpstreams } from './grpc-upstreams.ts';
 import { h1RequestFromH2 } from './h1-request-head.ts';
 import { H2StreamBridge } from './h2-stream-bridge.ts';
 
@@ -39,10 +41,13 @@ export class H2Sessions {
   readonly sessions = new Set<ServerHttp2Session>();
   private readonly http: HttpListener;
   private readonly options: ReturnType<typeof h2SessionOptions>;
+  /** Set on `grpc` ports: calls go to upstreams over HTTP/2 instead of through the HTTP/1.1 bridge. */
+  private readonly grpc: GrpcUpstreams | null;
 
-  constructor(http: HttpListener, limits: HttpLimits) {
+  constructor(http: HttpListener, limits: HttpLimits, grpc: boolean) {
     this.http = http;
     this.options = h2SessionOptions(limits);
+    this.grpc = grpc ? new GrpcUpstreams() : null;
   }
 
   serve(socket: TLSSocket): void {
@@ -74,6 +79,18 @@ export class H2Sessions {
         stream.respond({ ':status': request.status, 'x-alb-err-reason': request.reason }, { endStream: true });
         return;
       }
+      if (this.grpc !== null) {
+        const http = this.http;
+        const port = {
+          state: http.state,
+          stats: http.stats,
+          limits: http.settings.limits,
+          upstreams: this.grpc,
+          port: http.port,
+        };
+        proxyGrpc(port, stream, headers, request, normalizeIp(remoteAddress));
+        return;
+      }
       const bridge = new H2StreamBridge(stream, request, remoteAddress, this.http.settings.limits);
       this.http.adopt(bridge.asSocket(), 'https');
       bridge.start(request.head, request.body !== 'none');
@@ -87,5 +104,12 @@ export class H2Sessions {
 
   destroyAll(): void {
     for (const session of this.sessions) session.destroy();
+    this.grpc?.closeAll();
   }
+}
+
+/** The client's address as routing sees it (IPv4-mapped IPv6 as plain IPv4). */
+function normalizeIp(address: string | undefined): string {
+  if (address === undefined) return '';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }

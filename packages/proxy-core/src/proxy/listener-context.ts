@@ -19,6 +19,8 @@ export type EngineSettings = {
   /** Per-request access log (off when null). */
   accessLog: Logger | null;
   logger: Logger | null;
+  /** Shared by every worker: TLS session ticket keys derive from it (absent: a random one per engine). */
+  tlsTicketSecret?: string;
 };
 
 /** What an HTTP connection needs from its listener. */

@@ -7,6 +7,7 @@ import type { EngineSettings } from '../proxy/listener-context.ts';
 import type { PortListener } from '../proxy/port-listener.ts';
 import type { HttpsPortState } from './https-port-state.ts';
 import type { ServedCertificate } from './secure-contexts.ts';
+import { ticketEpoch, ticketKeys } from './ticket-keys.ts';
 import { tlsVersionsAndCiphers } from './tls-settings.ts';
 
 /** A client has this long to finish its TLS handshake (nginx: ssl_handshake_timeout 60 s; slow clients are rare). */
@@ -20,7 +21,7 @@ const handshakeTimeoutMs = 10_000;
  */
 export class HttpsListener implements PortListener<HttpsPortState> {
   readonly port: number;
-  readonly protocol = 'https' as const;
+  readonly protocol: 'https' | 'grpc';
   readonly stats: ListenerStats;
   private readonly http: HttpListener;
   private readonly server: Server;
@@ -31,24 +32,35 @@ export class HttpsListener implements PortListener<HttpsPortState> {
   private readonly handshaking = new Set<Socket>();
   private readonly settings: EngineSettings;
   private readonly h2: H2Sessions;
+  /** The period whose session ticket keys are in use (see `ticketKeys`). */
+  private ticketEpoch = -1;
 
-  constructor(port: number, stats: ListenerStats, settings: EngineSettings, state: HttpsPortState) {
+  constructor(
+    port: number,
+    stats: ListenerStats,
+    settings: EngineSettings,
+    state: HttpsPortState,
+    protocol: 'https' | 'grpc',
+  ) {
     this.port = port;
+    this.protocol = protocol;
     this.stats = stats;
     this.settings = settings;
     this.current = state;
     this.http = new HttpListener(port, stats, settings, state);
-    this.h2 = new H2Sessions(this.http, settings.limits);
+    this.h2 = new H2Sessions(this.http, settings.limits, protocol === 'grpc');
     this.server = createServer({
       ...tlsVersionsAndCiphers,
       allowHalfOpen: true,
       noDelay: true,
       handshakeTimeout: handshakeTimeoutMs,
       // HTTP/2 when the client offers it, else HTTP/1.1 (a client offering neither gets HTTP/1.1 too).
-      ALPNProtocols: ['h2', 'http/1.1'],
+      // gRPC ports speak HTTP/2 only.
+      ALPNProtocols: protocol === 'grpc' ? ['h2'] : ['h2', 'http/1.1'],
       SNICallback: (servername, done) => this.selectContext(servername, done),
     });
     this.useDefaultCertificate(state.sni.portCertificate);
+    this.rotateTicketKeys(Date.now());
     this.server.maxConnections = settings.maxConnections;
     this.server.on('drop', () => stats.refusedConnections++);
     this.server.on('connection', (socket: Socket) => {
@@ -59,6 +71,7 @@ export class HttpsListener implements PortListener<HttpsPortState> {
       this.handshaking.delete(socket);
       if (this.http.draining) socket.destroy();
       else if (socket.alpnProtocol === 'h2') this.h2.serve(socket);
+      else if (protocol === 'grpc') socket.destroy();
       else this.http.adopt(socket, 'https');
     });
     // A failed handshake (no certificate for the name, a scanner, a timeout) only ends that connection.
@@ -86,6 +99,9 @@ export class HttpsListener implements PortListener<HttpsPortState> {
         ? { ...tlsVersionsAndCiphers }
         : { ...tlsVersionsAndCiphers, cert: certificate.cert, key: certificate.key },
     );
+    // The new default context has keys of its own: put the shared ones back.
+    this.ticketEpoch = -1;
+    this.rotateTicketKeys(Date.now());
   }
 
   private selectContext(servername: string, done: (error: Error | null, context?: SecureContext) => void): void {
@@ -116,6 +132,15 @@ export class HttpsListener implements PortListener<HttpsPortState> {
 
   sweep(now: number): void {
     this.http.sweep(now);
+    this.rotateTicketKeys(now);
+  }
+
+  /** Session tickets (OpenSSL encrypts them with the server's keys whatever SNI context served the handshake). */
+  private rotateTicketKeys(now: number): void {
+    const epoch = ticketEpoch(now);
+    if (epoch === this.ticketEpoch || this.settings.tlsTicketSecret === undefined) return;
+    this.ticketEpoch = epoch;
+    this.server.setTicketKeys(ticketKeys(this.settings.tlsTicketSecret, epoch));
   }
 
   drain(): void {
