@@ -43,7 +43,8 @@ export const notYet: Readonly<Record<string, string>> = {
   'RuleSpec.backendProtocol': '`grpc` is refused (the route is not served)',
   'RuleSpec.certificate_name': noTls,
   'RuleSpec.domain': `${noTls} (it selects a certificate)`,
-  'KeepaliveConfig.tcp': 'reported as not applied',
+  'KeepaliveConfig.tcp':
+    'tcp Frontends: `idle` applied, `interval` and `count` reported as not applied; http Frontends: reported as not applied',
   'KeepaliveConfig.http.header_timeout': 'reported as not applied',
   'Alb2Config.enableALb': 'not read: Frontends and Rules are always served',
   'Alb2Config.portProjects':

@@ -70,6 +70,11 @@ export type StreamConfig = {
    * default 120 s, ALB's stream default).
    */
   idleTimeoutMs?: number | null;
+  /**
+   * TCP keepalive on client connections (nginx `listen ... so_keepalive`): probes start after this much idle time
+   * (TCP_KEEPIDLE); 0 keeps the system's idle time. Null or absent: off. `tcp` only.
+   */
+  keepaliveIdleMs?: number | null;
   /** `v2`: a PROXY protocol v2 header is sent to the upstream before the client's bytes (TCP only). */
   proxyProtocol?: 'v2' | null;
   /**

@@ -1,9 +1,11 @@
 // TCP listeners: real sockets on loopback, forwarded byte for byte to real TCP backends.
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { promisify } from 'node:util';
 import t from 'tap';
 import type { DataPlaneConfig } from '../src/index.ts';
-import { freePort, group, startEngine } from './helpers.ts';
+import { freePort, get, group, listener, startBackend, startEngine } from './helpers.ts';
 import {
   echoBackend,
   eventually,
@@ -15,6 +17,9 @@ import {
   streamStats,
   tcpBackend,
 } from './l4-helpers.ts';
+import { requireProgram } from './programs.ts';
+
+const run = promisify(execFile);
 
 t.test('bytes go both ways unchanged; counters per port', async (t) => {
   const echo = await echoBackend(t);
@@ -168,6 +173,78 @@ t.test('a refused endpoint: tried once on another, marked down, counted', async 
   t.equal(streamStats(engine, port).upstreamErrors, 1, 'one refused connect, then the endpoint was skipped');
 });
 
+t.test('passive health is shared with HTTP: an endpoint a tcp connect found down is skipped by http', async (t) => {
+  const live = await startBackend(t, 'live');
+  const dead = await freePort();
+  const tcpPort = await freePort();
+  const httpPort = await freePort();
+  const engine = await startEngine(
+    t,
+    {
+      listeners: [streamListener(tcpPort, 'tcp'), listener(httpPort, [], 'http')],
+      // The dead endpoint is first in both groups: round robin would try it first.
+      backendGroups: [group('tcp', { port: dead }), group('http', { port: dead }, { port: live.port })],
+    },
+    { failCooldownMs: 60_000 },
+  );
+  await exchange(tcpPort, 'x');
+  t.equal(streamStats(engine, tcpPort).upstreamErrors, 1, 'the tcp connect was refused');
+  const reply = await get(httpPort, '/');
+  t.equal(reply.headers['x-backend'], 'live');
+  t.equal(streamStats(engine, httpPort).upstreamErrors, 0, 'http never tried the endpoint tcp found down');
+});
+
+t.test('a connect that does not complete in time is tried once on another endpoint', async (t) => {
+  // A listener whose accept queue is full: the kernel drops further SYNs, so a connect neither completes nor fails.
+  // A child Node listens with a backlog of 1 and then blocks its event loop, so it never accepts; connections are
+  // opened until one stays pending (the queue is full).
+  const blocker = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const s = require('node:net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+         process.stdout.write(s.address().port + '\\n');
+         setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30000), 50);
+       });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  t.teardown(() => blocker.kill('SIGKILL'));
+  let printed = '';
+  blocker.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  t.ok(await eventually(() => /^\d+$/m.test(printed), 10_000), `the blocker printed its port (${printed})`);
+  const silentPort = Number(/^(\d+)$/m.exec(printed)?.[1]);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const fillers: Socket[] = [];
+  t.teardown(() => fillers.forEach((f) => f.destroy()));
+  for (let i = 0; i < 8; i++) {
+    const filler = connect(silentPort, '127.0.0.1');
+    filler.on('error', () => undefined);
+    fillers.push(filler);
+    const connected = await Promise.race([
+      once(filler, 'connect').then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 300)),
+    ]);
+    if (!connected) break;
+  }
+  const live = await namedBackend(t, 'live');
+  const dead = await freePort();
+  const port = await freePort();
+  const engine = await startEngine(
+    t,
+    {
+      listeners: [streamListener(port, 'g')],
+      backendGroups: [group('g', { port: dead }, { port: live.port })],
+    },
+    { failCooldownMs: 60_000 },
+  );
+  const replies: string[] = [];
+  for (let i = 0; i < 6; i++) replies.push((await exchange(port)).text);
+  t.same(replies, Array(6).fill('live'), 'every connection reached the live endpoint');
+  t.ok(await eventually(() => streamStats(engine, port).activeConnections === 0));
+  t.equal(streamStats(engine, port).upstreamErrors, 1, 'one refused connect, then the endpoint was skipped');
+});
+
 t.test('no endpoint that accepts: the client connection is closed, errors counted', async (t) => {
   const port = await freePort();
   const dead = [await freePort(), await freePort()];
@@ -178,6 +255,31 @@ t.test('no endpoint that accepts: the client connection is closed, errors counte
   const reply = await exchange(port, 'lost');
   t.equal(reply.text, '', 'nothing comes back; the connection is closed (a reset: its bytes were never read)');
   t.equal(streamStats(engine, port).upstreamErrors, 2, 'both endpoints were tried');
+});
+
+t.test('TCP keepalive on client connections, as the kernel reports it (ss)', async (t) => {
+  const echo = await echoBackend(t);
+  const withKeepalive = await freePort();
+  const without = await freePort();
+  await startEngine(t, {
+    listeners: [streamListener(withKeepalive, 'g', { keepaliveIdleMs: 1_800_000 }), streamListener(without, 'g')],
+    backendGroups: [group('g', echo)],
+  });
+  const open = async (port: number) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    t.teardown(() => socket.destroy());
+    socket.write('x');
+    await once(socket, 'data');
+  };
+  await open(withKeepalive);
+  await open(without);
+  // -o shows socket timers: the proxy's accepted socket (local port = the listener's) has a keepalive timer of
+  // about 30 minutes only where it was asked for.
+  const ss = requireProgram('ss', 'iproute2');
+  const timers = async (port: number) =>
+    (await run(ss, ['-tnoH', 'state', 'established', `( sport = :${port} )`])).stdout.trim();
+  t.match(await timers(withKeepalive), /timer:\(keepalive,(29|30)min/);
+  t.notMatch(await timers(without), /keepalive/);
 });
 
 t.test('idle timeout: a connection with no bytes either way is closed', async (t) => {

@@ -103,12 +103,17 @@ t.test('the session cap closes the least recently active session', async (t) => 
     { maxConnections: 2 },
   );
   const clients = [await udpClient(t), await udpClient(t), await udpClient(t)];
+  // Recency is kept per sweep interval (100 ms): the steps are further apart than that.
+  const later = () => new Promise((resolve) => setTimeout(resolve, 250));
   clients[0]!.send('a', port);
   t.ok(await clients[0]!.waitFor(1));
+  await later();
   clients[1]!.send('b', port);
   t.ok(await clients[1]!.waitFor(1));
+  await later();
   clients[0]!.send('a again', port); // now client 1 is the least recently active
   t.ok(await clients[0]!.waitFor(2));
+  await later();
   clients[2]!.send('c', port);
   t.ok(await clients[2]!.waitFor(1));
   const stats = streamStats(engine, port);
@@ -193,8 +198,9 @@ t.test('dig through a udp listener to a real dnsmasq', async (t) => {
   });
   const dig = requireProgram('dig', 'dnsutils');
   const query = (name: string) =>
-    run(dig, ['@127.0.0.1', '-p', String(port), '+short', '+time=1', '+tries=3', name]).then((r) => r.stdout.trim());
-  // dnsmasq may take a moment to start: dig retries until it answers.
+    run(dig, ['@127.0.0.1', '-p', String(port), '+short', '+time=3', '+tries=4', name]).then((r) => r.stdout.trim());
+  // dnsmasq may take a moment to start: dig retries until it answers. Generous retries: on a loaded machine 30 dig
+  // processes at once can miss a 2 s reply window.
   let answer = '';
   for (let i = 0; i < 20 && answer !== '192.0.2.10'; i++) answer = await query('www.alb.test').catch(() => '');
   t.equal(answer, '192.0.2.10', 'dig got the answer dnsmasq gives');

@@ -36,16 +36,7 @@ export function ensureTools(log: (line: string) => void): Tools {
   });
   if (plan.action === 'fail') throw new BenchError(errorCodes.missingTools, plan.message);
   if (plan.action === 'install') {
-    log(`installing ${plan.packages.join(' ')} (apt-get update, then apt-get install -y ${plan.packages.join(' ')})`);
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    for (const args of [['update'], ['install', '-y', ...plan.packages]]) {
-      const run = spawnSync('apt-get', args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
-      if (run.status !== 0)
-        throw new BenchError(
-          errorCodes.installFailed,
-          `apt-get ${args.join(' ')} failed (${run.error?.message ?? `exit ${run.status ?? run.signal}`})`,
-        );
-    }
+    aptInstall(plan.packages, log);
     found = lookup();
     const still = requiredTools.filter((t) => found[t.name] === null).map((t) => t.name);
     if (still.length > 0)
@@ -54,6 +45,20 @@ export function ensureTools(log: (line: string) => void): Tools {
     log(`already installed: ${requiredTools.map((t) => found[t.name]).join(', ')}`);
   }
   return { ...(found as Record<ToolName, string>), taskset: findProgram('taskset') };
+}
+
+/** `apt-get update`, then `apt-get install -y <packages>` (as root); throws ALB_BENCH_INSTALL_FAILED. */
+export function aptInstall(packages: readonly string[], log: (line: string) => void): void {
+  log(`installing ${packages.join(' ')} (apt-get update, then apt-get install -y ${packages.join(' ')})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', ...packages]]) {
+    const run = spawnSync('apt-get', args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (run.status !== 0)
+      throw new BenchError(
+        errorCodes.installFailed,
+        `apt-get ${args.join(' ')} failed (${run.error?.message ?? `exit ${run.status ?? run.signal}`})`,
+      );
+  }
 }
 
 /** The version `<program> <flag>` prints (stdout or stderr), for the report header. */

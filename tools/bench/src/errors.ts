@@ -10,6 +10,7 @@ export const errorCodes = {
   wrkOutput: 'ALB_BENCH_WRK_OUTPUT',
   badResponses: 'ALB_BENCH_BAD_RESPONSES',
   routing: 'ALB_BENCH_ROUTING',
+  loadTool: 'ALB_BENCH_LOAD_TOOL',
 } as const;
 
 export type BenchErrorCode = (typeof errorCodes)[keyof typeof errorCodes];

@@ -2,6 +2,7 @@ import { annotations, type Alb2, type Frontend, type TimeoutConfig as CrdTimeout
 import type { BackendGroupConfig, ListenerConfig, StreamConfig } from '@alb/proxy-core';
 import { diagnosticCodes, type Diagnostic } from '../diagnostics.ts';
 import type { KubeObject } from '../objects/kube-object.ts';
+import { parseDuration } from './durations.ts';
 import type { ServiceIndex } from './service-backends.ts';
 
 export type StreamListenerContext = {
@@ -40,8 +41,9 @@ export function buildStreamListener(
     );
   }
   const config = frontend.spec.config;
-  for (const field of ['redirect', 'auth', 'modsecurity', 'otel', 'keepalive'] as const) {
-    if (config?.[field] !== undefined)
+  for (const field of ['redirect', 'auth', 'modsecurity', 'otel', 'keepalive.http'] as const) {
+    const value = field === 'keepalive.http' ? config?.keepalive?.http : config?.[field];
+    if (value !== undefined)
       warn(
         owner,
         diagnosticCodes.unsupported,
@@ -49,6 +51,7 @@ export function buildStreamListener(
         `does not apply to ${protocol} Frontends; ignored`,
       );
   }
+  const keepaliveIdleMs = tcpKeepalive(frontend, protocol, ctx);
 
   let defaultBackend: ListenerConfig['defaultBackend'] = null;
   const serviceGroup = frontend.spec.serviceGroup;
@@ -77,8 +80,44 @@ export function buildStreamListener(
     protocol,
     rules: [],
     defaultBackend,
-    stream: timeouts === null && options === null ? null : { ...timeouts, ...options },
+    stream:
+      timeouts === null && options === null && keepaliveIdleMs === null
+        ? null
+        : { ...timeouts, ...options, ...(keepaliveIdleMs === null ? {} : { keepaliveIdleMs }) },
   };
+}
+
+/**
+ * `config.keepalive.tcp` (ALB: `listen ... so_keepalive=<idle|30m>:<interval>:<count|10>`, or `so_keepalive=on`
+ * when every field is empty) as the keepalive idle time of client connections; 0 keeps the system's. Node sets
+ * only the idle time, so `interval` and `count` are reported as not applied.
+ */
+function tcpKeepalive(frontend: Frontend, protocol: 'tcp' | 'udp', ctx: StreamListenerContext): number | null {
+  const tcp = frontend.spec.config?.keepalive?.tcp;
+  if (tcp === undefined) return null;
+  const report = (code: string, field: string, message: string) =>
+    ctx.report({ object: ctx.owner, severity: 'warning', code, field, message });
+  if (protocol !== 'tcp') {
+    report(diagnosticCodes.unsupported, 'spec.config.keepalive.tcp', 'does not apply to udp Frontends; ignored');
+    return null;
+  }
+  if (tcp.interval !== undefined || tcp.count !== undefined)
+    report(
+      diagnosticCodes.unsupported,
+      'spec.config.keepalive.tcp',
+      'interval and count are not applied (only the idle time is); the system values are used',
+    );
+  if (tcp.idle === undefined && tcp.interval === undefined && tcp.count === undefined) return 0;
+  const idleMs = parseDuration(tcp.idle ?? '30m');
+  if (idleMs === null) {
+    report(
+      diagnosticCodes.invalidObject,
+      'spec.config.keepalive.tcp.idle',
+      `${JSON.stringify(tcp.idle)} is not a duration like 30m; 30m is used`,
+    );
+    return 30 * 60_000;
+  }
+  return idleMs;
 }
 
 /**

@@ -17,6 +17,8 @@ export type StreamPortState = {
   readonly connectTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly proxyProtocol: boolean;
+  /** TCP keepalive idle time for client connections (0: the system's), null when off. */
+  readonly keepaliveIdleMs: number | null;
   /** UDP: replies expected per client datagram, 0 for unlimited. */
   readonly udpResponses: number;
 };
@@ -62,12 +64,16 @@ export function compileStreamPortState(config: ListenerConfig, env: CompileEnv):
       'stream.proxyProtocol',
       'PROXY protocol is sent on tcp listeners only; ignored for udp',
     );
+  const keepalive = stream?.keepaliveIdleMs ?? null;
+  if (keepalive !== null && !(Number.isFinite(keepalive) && keepalive >= 0))
+    report('(default backend)', 'stream.keepaliveIdleMs', `must be >= 0 milliseconds, got ${keepalive}`);
   return {
     port: config.port,
     balancer,
     connectTimeoutMs: positive(stream?.connectTimeoutMs, defaultStreamTimeouts.connectMs, 'connectTimeoutMs'),
     idleTimeoutMs: positive(stream?.idleTimeoutMs, defaultStreamTimeouts.idleMs, 'idleTimeoutMs'),
     proxyProtocol: stream?.proxyProtocol === 'v2' && config.protocol === 'tcp',
+    keepaliveIdleMs: keepalive !== null && Number.isFinite(keepalive) && keepalive >= 0 ? keepalive : null,
     udpResponses: Number.isInteger(udpResponses) && udpResponses > 0 ? udpResponses : 0,
   };
 }

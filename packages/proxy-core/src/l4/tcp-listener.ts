@@ -1,13 +1,19 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, Socket, type Server, type SocketConstructorOpts } from 'node:net';
 import type { ListenerStats } from '../metrics.ts';
 import type { EngineSettings } from '../proxy/listener-context.ts';
 import type { PortListener } from '../proxy/port-listener.ts';
 import type { StreamPortState } from './stream-state.ts';
-import { TcpTunnel } from './tcp-tunnel.ts';
+import { sharedReadBuffer, TcpTunnel } from './tcp-tunnel.ts';
+
+/** The accepted-connection hook of node's TCP server handle (not a public API: see `listen`). */
+type ServerHandle = { onconnection: ((error: number, clientHandle?: ClientHandle) => void) | undefined };
+type ClientHandle = { close(): void };
 
 /**
  * One `tcp` port: its server socket and its tunnels. Each accepted connection is paused until its upstream is
- * connected, then forwarded byte for byte by a `TcpTunnel` that keeps the state it was accepted with.
+ * connected, then forwarded byte for byte by a `TcpTunnel` that keeps the state it was accepted with. Accepted
+ * sockets read into the tunnels' shared buffer (`onread`), as `HttpListener`'s do, by taking over the server
+ * handle's accept callback; node's own connection event is the fallback if that hook ever moves.
  */
 export class TcpListener implements PortListener<StreamPortState> {
   readonly port: number;
@@ -42,19 +48,56 @@ export class TcpListener implements PortListener<StreamPortState> {
         this.server.on('error', (error) =>
           this.settings.logger?.error({ port: this.port, error: error.message }, 'accept failed'),
         );
+        const handle = (this.server as unknown as { _handle?: ServerHandle })._handle;
+        if (handle !== undefined && typeof handle.onconnection === 'function')
+          handle.onconnection = (error, clientHandle) => this.acceptHandle(error, clientHandle);
         resolve();
       });
     });
   }
 
+  /** The fast path: node's checks (drain, connection cap), then a paused `onread` socket for a new tunnel. */
+  private acceptHandle(error: number, clientHandle: ClientHandle | undefined): void {
+    if (error !== 0 || clientHandle === undefined) return; // accept failed (EMFILE, ...): the next may work
+    if (this.draining || this.tunnels.size >= this.settings.maxConnections) {
+      if (!this.draining) this.stats.refusedConnections++;
+      clientHandle.close();
+      return;
+    }
+    let tunnel: TcpTunnel | null = null;
+    // `handle` and `pauseOnCreate` are how node's own server builds its sockets (the typings omit them and `onread`).
+    const options = {
+      handle: clientHandle,
+      allowHalfOpen: true,
+      pauseOnCreate: true,
+      readable: true,
+      writable: true,
+      onread: {
+        buffer: sharedReadBuffer,
+        callback: (length: number, buf: Uint8Array) => {
+          tunnel?.fromClient(buf as Buffer, length);
+          return true;
+        },
+      },
+    };
+    tunnel = this.track(new Socket(options as unknown as SocketConstructorOpts));
+  }
+
+  /** The fallback path: a socket node's server made (paused by `pauseOnConnect`), read through 'data' events. */
   private accept(socket: Socket): void {
     if (this.draining) {
       socket.destroy();
       return;
     }
+    const tunnel = this.track(socket);
+    socket.on('data', (chunk: Buffer) => tunnel.fromClient(chunk, chunk.length));
+  }
+
+  private track(socket: Socket): TcpTunnel {
     const tunnel = new TcpTunnel(socket, this.state, this.stats, this.settings, Date.now());
     this.tunnels.add(tunnel);
     tunnel.onClose = () => this.tunnels.delete(tunnel);
+    return tunnel;
   }
 
   sweep(now: number): void {

@@ -12,6 +12,12 @@ import type { StreamPortState } from './stream-state.ts';
 const maxAttempts = 2;
 
 /**
+ * Both sides of every tunnel read into this one buffer (`onread`): no Buffer and no stream machinery per read. A
+ * read is handled synchronously and copied once, into the buffer that is written to the other side.
+ */
+export const sharedReadBuffer = Buffer.allocUnsafe(64 * 1024);
+
+/**
  * One client connection forwarded to one upstream connection, byte for byte. The port's state is read once, when
  * the connection is accepted, and kept: a config change never cuts it. The client is read only once the upstream
  * is connected; from then on each side is paused while the other cannot take more (backpressure both ways), and
@@ -47,6 +53,7 @@ export class TcpTunnel {
     stats.activeConnections++;
     stats.connectionsTotal++;
     client.setNoDelay(true);
+    if (state.keepaliveIdleMs !== null) client.setKeepAlive(true, state.keepaliveIdleMs);
     client.on('error', () => this.abort());
     client.on('end', () => {
       this.clientEnded = true;
@@ -71,6 +78,13 @@ export class TcpTunnel {
       port: pick.endpoint.target.port,
       noDelay: true,
       allowHalfOpen: true,
+      onread: {
+        buffer: sharedReadBuffer,
+        callback: (length: number, buf: Uint8Array) => {
+          this.fromUpstream(buf as Buffer, length);
+          return true;
+        },
+      },
     });
     this.upstream = upstream;
     this.connectDeadline = now + this.state.connectTimeoutMs;
@@ -84,8 +98,6 @@ export class TcpTunnel {
     this.established = true;
     this.connectDeadline = 0;
     const client = this.client;
-    const stats = this.stats;
-    const idle = this.idle;
     if (this.state.proxyProtocol)
       upstream.write(
         proxyV2Header(
@@ -93,21 +105,31 @@ export class TcpTunnel {
           { address: client.localAddress, port: client.localPort },
         ),
       );
-    client.on('data', (chunk: Buffer) => {
-      idle.moved += chunk.length;
-      stats.bytesReceived += chunk.length;
-      if (!upstream.write(chunk)) client.pause();
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      idle.moved += chunk.length;
-      stats.bytesSent += chunk.length;
-      if (!client.write(chunk)) upstream.pause();
-    });
     upstream.on('drain', () => client.resume());
     client.on('drain', () => upstream.resume());
     upstream.on('end', () => client.end());
     if (this.clientEnded) upstream.end();
     client.resume();
+  }
+
+  /**
+   * Bytes from the client (`buf[0, length)`, valid during the call only), copied to the upstream. The client is
+   * read only once the upstream is connected; when the upstream cannot take more, the client is paused until it
+   * drains.
+   */
+  fromClient(buf: Buffer, length: number): void {
+    const upstream = this.upstream;
+    if (!this.established || upstream === null || this.closed) return;
+    this.idle.moved += length;
+    this.stats.bytesReceived += length;
+    if (!upstream.write(Buffer.from(buf.subarray(0, length)))) this.client.pause();
+  }
+
+  private fromUpstream(buf: Buffer, length: number): void {
+    if (this.closed) return;
+    this.idle.moved += length;
+    this.stats.bytesSent += length;
+    if (!this.client.write(Buffer.from(buf.subarray(0, length)))) this.upstream!.pause();
   }
 
   /** A failed connect is tried once more on another endpoint; a failure after that resets the client too. */

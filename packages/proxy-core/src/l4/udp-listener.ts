@@ -8,6 +8,18 @@ import type { StreamPortState } from './stream-state.ts';
 import { UdpSession, type UdpSessionHost } from './udp-session.ts';
 
 /**
+ * Replies go to the address a datagram came from, always an IP literal: answered synchronously instead of through
+ * `dns.lookup` (which defers every send by a tick).
+ */
+function literalAddress(
+  address: string,
+  _family: unknown,
+  callback: (error: Error | null, address: string, family: number) => void,
+): void {
+  callback(null, address, isIPv6(address) ? 6 : 4);
+}
+
+/**
  * One `udp` port: its socket and a session per client address and port. At most `maxConnections` sessions are
  * open (each holds an ephemeral port); a new client beyond that closes the least recently active session. With
  * several workers the kernel spreads datagrams by address and port (SO_REUSEPORT), so a client stays in one worker.
@@ -22,6 +34,8 @@ export class UdpListener implements PortListener<StreamPortState>, UdpSessionHos
   /** By `address:port`, least recently active first (a datagram moves its session to the end). */
   private readonly sessions = new Map<string, UdpSession>();
   private socket: Socket | null = null;
+  /** Counts sweeps; a session's `touched` says in which interval it last moved to the end of `sessions`. */
+  private epoch = 0;
 
   constructor(port: number, stats: ListenerStats, settings: EngineSettings, state: StreamPortState) {
     this.port = port;
@@ -32,7 +46,7 @@ export class UdpListener implements PortListener<StreamPortState>, UdpSessionHos
   }
 
   listen(host: string, reusePort: boolean): Promise<void> {
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reusePort });
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reusePort, lookup: literalAddress });
     return new Promise((resolve, reject) => {
       const onError = (error: Error) => {
         socket.close();
@@ -54,10 +68,17 @@ export class UdpListener implements PortListener<StreamPortState>, UdpSessionHos
   private onDatagram(datagram: Buffer, from: RemoteInfo): void {
     const key = `${from.address}:${from.port}`;
     let session: UdpSession | null | undefined = this.sessions.get(key);
-    if (session === undefined) session = this.open(key, from);
-    else this.sessions.delete(key);
-    if (session === null) return;
-    this.sessions.set(key, session);
+    if (session === undefined) {
+      session = this.open(key, from);
+      if (session === null) return;
+      this.sessions.set(key, session);
+    } else if (session.touched !== this.epoch) {
+      // Moved to the end at most once per sweep interval: recency is kept to 100 ms, for two map operations per
+      // session and interval instead of per datagram.
+      this.sessions.delete(key);
+      this.sessions.set(key, session);
+    }
+    session.touched = this.epoch;
     session.send(datagram);
   }
 
@@ -86,6 +107,7 @@ export class UdpListener implements PortListener<StreamPortState>, UdpSessionHos
   }
 
   sweep(now: number): void {
+    this.epoch++;
     for (const session of this.sessions.values()) session.sweep(now);
   }
 

@@ -37,6 +37,8 @@ export class UdpSession {
   private replies = 0;
   private closed = false;
   readonly idle: IdleWatch;
+  /** The listener's sweep interval in which this session last moved to the recent end of the LRU order. */
+  touched = -1;
 
   constructor(
     key: string,
