@@ -1,13 +1,10 @@
 import { createServer, Socket, type Server, type SocketConstructorOpts } from 'node:net';
 import type { ListenerStats } from '../metrics.ts';
+import { acceptHook, listenServer, type ClientHandle } from '../proxy/listen-server.ts';
 import type { EngineSettings } from '../proxy/listener-context.ts';
 import type { PortListener } from '../proxy/port-listener.ts';
 import type { StreamPortState } from './stream-state.ts';
 import { sharedReadBuffer, TcpTunnel } from './tcp-tunnel.ts';
-
-/** The accepted-connection hook of node's TCP server handle (not a public API: see `listen`). */
-type ServerHandle = { onconnection: ((error: number, clientHandle?: ClientHandle) => void) | undefined };
-type ClientHandle = { close(): void };
 
 /**
  * One `tcp` port: its server socket and its tunnels. Each accepted connection is paused until its upstream is
@@ -38,22 +35,9 @@ export class TcpListener implements PortListener<StreamPortState> {
     this.server.on('drop', () => stats.refusedConnections++);
   }
 
-  listen(host: string, reusePort: boolean): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      this.server.once('error', onError);
-      this.server.listen({ port: this.port, host, reusePort, backlog: 4096 }, () => {
-        this.server.off('error', onError);
-        // An accept that fails (EMFILE: out of descriptors) must not end the process; the next one may work.
-        this.server.on('error', (error) =>
-          this.settings.logger?.error({ port: this.port, error: error.message }, 'accept failed'),
-        );
-        const handle = (this.server as unknown as { _handle?: ServerHandle })._handle;
-        if (handle !== undefined && typeof handle.onconnection === 'function')
-          handle.onconnection = (error, clientHandle) => this.acceptHandle(error, clientHandle);
-        resolve();
-      });
-    });
+  async listen(host: string, reusePort: boolean): Promise<void> {
+    await listenServer(this.server, this.port, host, reusePort, this.settings);
+    acceptHook(this.server, (error, clientHandle) => this.acceptHandle(error, clientHandle));
   }
 
   /** The fast path: node's checks (drain, connection cap), then a paused `onread` socket for a new tunnel. */

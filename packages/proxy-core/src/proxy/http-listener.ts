@@ -1,6 +1,7 @@
 import { createServer, Socket, type Server, type SocketConstructorOpts } from 'node:net';
 import type { ListenerStats } from '../metrics.ts';
 import { Http1Connection } from './http1-connection.ts';
+import { acceptHook, listenServer, type ClientHandle } from './listen-server.ts';
 import type { EngineSettings, ListenerContext } from './listener-context.ts';
 import type { PortListener } from './port-listener.ts';
 import type { HttpPortState } from './port-state.ts';
@@ -11,10 +12,6 @@ import type { HttpPortState } from './port-state.ts';
  * head, pipelined requests, body bytes it cannot send yet), so one buffer serves every client connection.
  */
 const sharedClientReadBuffer = Buffer.allocUnsafe(64 * 1024);
-
-/** The accepted-connection hook of node's TCP server handle (not a public API: see `HttpListener.listen`). */
-type ServerHandle = { onconnection: ((error: number, clientHandle?: ClientHandle) => void) | undefined };
-type ClientHandle = { close(): void };
 
 /**
  * One HTTP/1.1 port: its server socket, its live connections and its swappable state. Plain TCP connections are
@@ -49,28 +46,9 @@ export class HttpListener implements PortListener<HttpPortState>, ListenerContex
     this.server.on('drop', () => stats.refusedConnections++);
   }
 
-  listen(host: string, reusePort: boolean): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      this.server.once('error', onError);
-      this.server.listen({ port: this.port, host, reusePort, backlog: 4096 }, () => {
-        this.server.off('error', onError);
-        // An accept that fails (EMFILE: out of descriptors) must not end the process; the next one may work.
-        this.server.on('error', (error) =>
-          this.settings.logger?.error({ port: this.port, error: error.message }, 'accept failed'),
-        );
-        // node's server creates every accepted socket on its stream path (a Buffer allocated per read, the stream
-        // machinery per chunk), and offers no `onread` for them. Taking over the handle's accept callback lets
-        // this listener create each socket itself with `onread` (a documented socket option). If a future node
-        // moves the hook, the server's own connection event still serves every connection (slower).
-        const handle = (this.server as unknown as { _handle?: ServerHandle })._handle;
-        if (handle !== undefined && typeof handle.onconnection === 'function') {
-          handle.onconnection = (error, clientHandle) => this.accept(error, clientHandle);
-          this.sharedBufferReads = true;
-        }
-        resolve();
-      });
-    });
+  async listen(host: string, reusePort: boolean): Promise<void> {
+    await listenServer(this.server, this.port, host, reusePort, this.settings);
+    this.sharedBufferReads = acceptHook(this.server, (error, clientHandle) => this.accept(error, clientHandle));
   }
 
   /** A connection accepted on the fast path: node's own checks (drain, connection cap), then an `onread` socket. */

@@ -3,6 +3,7 @@ import { createServer, type SecureContext, type Server, type TLSSocket } from 'n
 import { H2Sessions } from '../http2/h2-sessions.ts';
 import type { ListenerStats } from '../metrics.ts';
 import { HttpListener } from '../proxy/http-listener.ts';
+import { listenServer } from '../proxy/listen-server.ts';
 import type { EngineSettings } from '../proxy/listener-context.ts';
 import type { PortListener } from '../proxy/port-listener.ts';
 import type { HttpsPortState } from './https-port-state.ts';
@@ -117,17 +118,7 @@ export class HttpsListener implements PortListener<HttpsPortState> {
   }
 
   listen(host: string, reusePort: boolean): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      this.server.once('error', onError);
-      this.server.listen({ port: this.port, host, reusePort, backlog: 4096 }, () => {
-        this.server.off('error', onError);
-        this.server.on('error', (error) =>
-          this.settings.logger?.error({ port: this.port, error: error.message }, 'accept failed'),
-        );
-        resolve();
-      });
-    });
+    return listenServer(this.server, this.port, host, reusePort, this.settings);
   }
 
   sweep(now: number): void {
