@@ -10,6 +10,7 @@ import { readLiveState, readState, renderExports, statePaths, writeState } from 
 import type { ControllersOptions } from './controllers.ts';
 import { ensureBinaries } from './ensure-binaries.ts';
 import { ensureControllerBinaries } from './ensure-controller-binaries.ts';
+import { ensureJaeger } from './ensure-jaeger.ts';
 import { errorCodes, KubeTestEnvError } from './errors.ts';
 import { wantsExistingCluster } from './existing-cluster.ts';
 import { processAlive } from './process-alive.ts';
@@ -19,6 +20,7 @@ import type { TestEnvUser } from './test-env.ts';
 const usage = `usage: npm run -s testenv -- <command>
   build [--with controllers]
                       Build (or find in the cache) kube-apiserver and etcd (and the controllers); print where.
+  build-jaeger        Build (or find in ~/.cache/alb-jaeger) Jaeger v2 for the tracing test; print where.
   up [--user NAME[:GROUP,...]]... [--with controllers] [--nodes N]
                       Start etcd + kube-apiserver in the background; print shell exports (eval them).
                       --with controllers: also kube-controller-manager, kube-scheduler and KWOK with N fake
@@ -37,6 +39,11 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     switch (command) {
       case 'build':
         return await build(rest, io, env);
+      case 'build-jaeger': {
+        const jaeger = await ensureJaeger({ env });
+        io.out(`jaeger ${jaeger.version}: ${jaeger.path}\n(source: ${jaeger.source})\n`);
+        return 0;
+      }
       case 'up':
         return await up(rest, io, env);
       case 'env':

@@ -18,6 +18,18 @@ export type GoBuildStep = {
 /** Builds one main package with `go build`; go's own stderr (downloads, errors) is passed to `log`. */
 export async function goBuild(step: GoBuildStep): Promise<void> {
   const args = ['build', '-mod=readonly', '-trimpath', '-ldflags', step.ldflags, '-o', step.output, step.pkg];
+  await runGo({ ...step, args, what: step.pkg });
+}
+
+export type GoRun = Omit<GoBuildStep, 'pkg' | 'output' | 'ldflags'> & {
+  args: string[];
+  /** What the command works on, for the progress and error lines. */
+  what: string;
+};
+
+/** Runs one go command in the module directory, passing its output to `log`; throws ALB_TESTENV_BUILD_FAILED. */
+export async function runGo(step: GoRun): Promise<void> {
+  const { args } = step;
   const started = Date.now();
   const child = spawn(step.go, args, {
     cwd: step.moduleDir,
@@ -34,7 +46,7 @@ export async function goBuild(step: GoBuildStep): Promise<void> {
   createInterface({ input: child.stdout }).on('line', onLine);
   createInterface({ input: child.stderr }).on('line', onLine);
   const heartbeat = setInterval(
-    () => step.log(`  still building ${step.pkg} (${Math.round((Date.now() - started) / 1000)}s)`),
+    () => step.log(`  still running go ${args[0]} for ${step.what} (${Math.round((Date.now() - started) / 1000)}s)`),
     step.heartbeatMs ?? 30_000,
   );
   try {
@@ -45,7 +57,7 @@ export async function goBuild(step: GoBuildStep): Promise<void> {
     if (result.code !== 0) {
       throw new KubeTestEnvError(
         errorCodes.buildFailed,
-        `go build ${step.pkg} failed (${result.signal ?? `exit ${result.code}`}) in ${step.moduleDir}:\n${tail.join('\n')}`,
+        `go ${args[0]} ${step.what} failed (${result.signal ?? `exit ${result.code}`}) in ${step.moduleDir}:\n${tail.join('\n')}`,
       );
     }
   } catch (err) {

@@ -1,6 +1,13 @@
 export { binaryVersion, type BinaryKind } from './binary-version.ts';
 export { resolveCacheDir } from './cache-dir.ts';
 export { ensureBinaries, stderrLog, type Binaries, type EnsureBinariesOptions } from './ensure-binaries.ts';
+export {
+  ensureJaeger,
+  jaegerVersion,
+  resolveJaegerCacheDir,
+  type EnsureJaegerOptions,
+  type JaegerBinary,
+} from './ensure-jaeger.ts';
 export { errorCodes, KubeTestEnvError, type KubeTestEnvErrorCode } from './errors.ts';
 export { ensureControllerBinaries, type ControllerBinaries } from './ensure-controller-binaries.ts';
 export { fakeNode, fakeNodeAnnotation, fakeNodeName, type ControllersOptions } from './controllers.ts';
