@@ -82,6 +82,8 @@ export type RunningInstance = { child: ChildProcess; opsPort: number; startedAt:
 export function startBundledInstance(dir: string, options: { opsPort: number; workers: number }): RunningInstance {
   const args = [
     ...launcherNodeArgs,
+    // Extra Node/V8 flags to try (ALB_BENCH_NODE_ARGS='--heap-growing-percent=30 ...').
+    ...(process.env.ALB_BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
     bundledMain,
     ...['--dir', dir, '--workers', String(options.workers), '--ops-port', String(options.opsPort)],
     ...['--log-level', 'warn'],
