@@ -34,6 +34,8 @@ export type BurstOptions = {
    * the rebuild holdoff: an editor saving in a loop), then each is waited for.
    */
   spacingMs: number | null;
+  /** How long to wait for memory to settle before and after the burst (default 4 s: the trim runs 2 s after it). */
+  settleMs?: number;
 };
 
 export type BurstResult = BurstOptions & {
@@ -58,10 +60,8 @@ export type BurstResult = BurstOptions & {
   processes: number;
 };
 
-/** After the last apply the instance trims memory once the config has been quiet for 2 s (memory-trim.ts). */
-const settleMs = 4000;
-
 export async function measureBurst(options: BurstOptions): Promise<BurstResult> {
+  const settleMs = options.settleMs ?? 4000;
   const backend = createServer((req, res) => res.end(req.url?.startsWith('/probe') ? 'probe' : 'other'));
   backend.listen(0, '127.0.0.1');
   await once(backend, 'listening');

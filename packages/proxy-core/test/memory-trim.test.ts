@@ -1,7 +1,34 @@
 // The memory trimmer: one memory-reducing GC after the config settles, only when there is memory to give back.
 import t from 'tap';
-import { MemoryTrimmer, type GcFunction } from '../src/ops/memory-trim.ts';
-import { manualClock } from './manual-clock.ts';
+import { MemoryTrimmer, type GcFunction, type TrimClock } from '../src/index.ts';
+
+/** A clock that moves only when told to: `advance` runs the timers that fall due, in order. */
+function manualClock(): TrimClock & { advance(ms: number): Promise<void> } {
+  let now = 0;
+  let timers: Array<{ due: number; fn: () => void }> = [];
+  return {
+    now: () => now,
+    setTimeout(fn, ms) {
+      const timer = { due: now + ms, fn };
+      timers.push(timer);
+      return timer;
+    },
+    clearTimeout(handle) {
+      timers = timers.filter((timer) => timer !== handle);
+    },
+    async advance(ms) {
+      const target = now + ms;
+      for (;;) {
+        const next = timers.filter((t) => t.due <= target).sort((a, b) => a.due - b.due)[0];
+        if (next === undefined) break;
+        timers = timers.filter((t) => t !== next);
+        now = next.due;
+        next.fn();
+      }
+      now = target;
+    },
+  };
+}
 
 const MB = 2 ** 20;
 
