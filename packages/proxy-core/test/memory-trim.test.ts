@@ -117,27 +117,22 @@ t.test('during a burst: trims right after the apply that took RSS a budget above
     onTrim: (report) => reports.push(report),
   });
   // A burst: applies 100 ms apart, RSS growing 20 MB each (the heap grows with it: no slack for the quiet trim).
+  const applies = async (count: number) => {
+    for (let i = 0; i < count; i++) {
+      await clock.advance(100);
+      rss += 20 * MB;
+      trimmer.noteApply();
+    }
+  };
   trimmer.noteApply();
-  for (let i = 0; i < 2; i++) {
-    await clock.advance(100);
-    rss += 20 * MB;
-    trimmer.noteApply();
-  }
+  await applies(2);
   t.equal(calls.length, 0, '40 MB over the first apply: within the budget');
-  await clock.advance(100);
-  rss += 20 * MB;
-  trimmer.noteApply();
+  await applies(1);
   t.same(calls, [{ type: 'major', execution: 'sync', flavor: 'last-resort' }], '60 MB over: trimmed at once');
   t.match(reports, [{ during: 'burst', rssBefore: 260 * MB }]);
-  for (let i = 0; i < 2; i++) {
-    await clock.advance(100);
-    rss += 20 * MB;
-    trimmer.noteApply();
-  }
+  await applies(2);
   t.equal(calls.length, 1, 'the budget counts from where the trim left RSS (210 MB), not from the first apply');
-  await clock.advance(100);
-  rss += 20 * MB;
-  trimmer.noteApply();
+  await applies(1);
   t.equal(calls.length, 2, '60 MB over 210 MB: trimmed again');
   await clock.advance(1000);
   t.equal(calls.length, 2, 'once quiet: nothing more to give back (RSS near the heap), no third GC');
