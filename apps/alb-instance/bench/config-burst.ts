@@ -14,6 +14,7 @@ import {
   sleep,
   startBundledInstance,
   stopInstance,
+  treeCpuSeconds,
   treePeakMiB,
   treeRssMiB,
   untilReady,
@@ -54,6 +55,8 @@ export type BurstResult = BurstOptions & {
   /** The main process's V8 heap, settled. */
   heapUsedMiB: number;
   initialLoadMs: number;
+  /** CPU time the instance's processes used during the burst (steadier than times on a busy machine). */
+  cpuSeconds: number;
   /** Memory-reducing GCs the instance ran during the burst (`alb_memory_trims_total`). */
   trims: number;
   /** How many processes were counted (the main one + worker processes). */
@@ -78,6 +81,7 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
     const loadPeakMiB = treePeakMiB(pid);
     const trimsBefore = await metricValue(instance.opsPort, 'alb_memory_trims_total');
     resetTreePeaks(pid);
+    const cpuBefore = treeCpuSeconds(pid);
     const write = (s: number) =>
       writeFileSync(join(dir, `probe-${s}.yaml`), ruleYaml(`probe${s}`, port, `/probe-${s}`));
     const routed = (s: number) => untilRouted(port, `/probe-${s}`, `probe${s}.example.com`, 'probe');
@@ -104,6 +108,7 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
     }
     const rssAfterMiB = treeRssMiB(pid);
     const peakRssMiB = treePeakMiB(pid);
+    const cpuSeconds = treeCpuSeconds(pid) - cpuBefore;
     const trims = (await metricValue(instance.opsPort, 'alb_memory_trims_total')) - trimsBefore;
     await sleep(settleMs);
     const settledRssMiB = treeRssMiB(pid);
@@ -119,6 +124,7 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
       heapUsedMiB,
       initialLoadMs,
       trims,
+      cpuSeconds,
       processes: processTree(pid).length,
     };
   } finally {

@@ -57,14 +57,14 @@ console.log(
     `node ${process.version})\n`,
 );
 console.log(
-  '| rules loaded | median | p99 | max | RSS before | peak RSS during the burst | RSS right after | RSS settled | heap used | trims in the burst | peak incl. initial load | initial load |',
+  '| rules loaded | median | p99 | max | RSS before | peak RSS during the burst | RSS right after | RSS settled | heap used | trims in the burst | CPU in the burst | peak incl. initial load | initial load |',
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows)
   console.log(
     `| ${r.rules} | ${percentile(r.propagationMs, 0.5).toFixed(0)} ms | ${percentile(r.propagationMs, 0.99).toFixed(0)} ms | ` +
       `${r.propagationMs.at(-1)!.toFixed(0)} ms | ${mib(r.rssBeforeMiB)} | ${mib(r.peakRssMiB)} | ${mib(r.rssAfterMiB)} | ` +
-      `${mib(r.settledRssMiB)} | ${mib(r.heapUsedMiB)} | ${r.trims} | ${mib(r.peakSinceStartMiB)} | ${r.initialLoadMs} ms |`,
+      `${mib(r.settledRssMiB)} | ${mib(r.heapUsedMiB)} | ${r.trims} | ${r.cpuSeconds.toFixed(1)} s | ${mib(r.peakSinceStartMiB)} | ${r.initialLoadMs} ms |`,
   );
 console.log(
   `\nMemory: VmRSS / VmHWM of the instance's ${rows[0]!.processes} process(es) (main${workers > 1 ? ' + worker processes' : ''}), ` +

@@ -84,6 +84,7 @@ export async function startInstance(
   const trimmer = new MemoryTrimmer({
     clock: systemClock,
     gc: exposedGc(),
+    burstBudgetBytes: options.burstMemoryBudgetBytes,
     onTrim: ({ rssBefore, rssAfter, ms, during }) => {
       metrics.memoryTrims++;
       pipelineLog.debug(
@@ -202,6 +203,7 @@ export async function startInstance(
       bind: options.bind,
       drainTimeoutMs: options.drainTimeoutMs,
       maxConnections: options.maxConnections,
+      burstMemoryBudgetBytes: options.burstMemoryBudgetBytes,
       logger: logger.child({ component: 'data-plane' }),
       accessLog: options.accessLog ? logger.child({ component: 'access' }) : null,
       ...(workerEntry === undefined ? {} : { workerEntry }),

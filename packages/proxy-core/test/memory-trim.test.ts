@@ -159,3 +159,24 @@ t.test('a config that stays bigger moves the floor: no trim after every apply', 
   t.equal(calls, 1, 'measured from 300 MB now');
   trimmer.stop();
 });
+
+t.test('a burst budget of 0: no trim during the burst, only once quiet', async (t) => {
+  const clock = manualClock();
+  let rss = 200 * MB;
+  let calls = 0;
+  const trimmer = new MemoryTrimmer({
+    clock,
+    gc: () => calls++,
+    memory: () => ({ rss, heapTotal: 100 * MB }),
+    quietMs: 1000,
+    burstBudgetBytes: 0,
+  });
+  for (let i = 0; i < 5; i++) {
+    rss += 100 * MB;
+    trimmer.noteApply();
+    await clock.advance(100);
+  }
+  t.equal(calls, 0, 'RSS grew 500 MB: still no trim while changes come');
+  await clock.advance(1000);
+  t.equal(calls, 1, 'one trim once quiet');
+});

@@ -19,7 +19,7 @@ export type MemoryTrimOptions = {
   slackBytes?: number;
   /**
    * During a burst of changes: once RSS has grown this much over what it was after the last trim (or at the first
-   * apply), trim right after the apply instead of once the config settles.
+   * apply), trim right after the apply instead of once the config settles. 0: only once it settles.
    */
   burstBudgetBytes?: number;
   onTrim?: (report: TrimReport) => void;
@@ -75,7 +75,7 @@ export class MemoryTrimmer {
       this.timer = null;
       this.trim('quiet');
     }, this.quietMs);
-    this.trim('burst');
+    if (this.burstBudgetBytes > 0) this.trim('burst');
   }
 
   stop(): void {
