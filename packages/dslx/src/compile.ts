@@ -86,28 +86,34 @@ export function compile(dslx: unknown): CompiledDslx {
 }
 
 /**
- * Identical terms compiled once: rules that share a host (every path of an Ingress host) share its term object.
- * Lives for one table build (or inside a compile cache).
+ * Identical one-row, one-argument terms (nearly all terms) compiled once: rules that share a host (every path of
+ * an Ingress host) share its term object. Keyed by the argument, whose hash the string already caches, so
+ * interning costs no key text. Lives for one table build.
  */
 export class TermInterner {
-  private readonly terms = new Map<string, TermMatcher>();
+  private readonly byArg = new Map<string, Interned>();
 
   get(term: ParsedTerm): TermMatcher {
-    const key = internKey(term);
-    let matcher = this.terms.get(key);
-    if (matcher === undefined) this.terms.set(key, (matcher = compileTerm(term)));
+    if (term.rows.length !== 1 || term.rows[0]!.args.length !== 1) return compileTerm(term);
+    const { op, args } = term.rows[0]!;
+    const arg = args[0]!;
+    const first = this.byArg.get(arg);
+    for (let entry = first; entry !== undefined; entry = entry.next) {
+      if (entry.type === term.type && entry.key === term.key && entry.op === op) return entry.matcher;
+    }
+    const matcher = compileTerm(term);
+    this.byArg.set(arg, { type: term.type, key: term.key, op, matcher, next: first });
     return matcher;
   }
 }
 
-function internKey(term: ParsedTerm): string {
-  const rows = term.rows;
-  // The key's length makes the text unambiguous (a key may hold any character); the one-row, one-argument case
-  // skips JSON, and an operator name never starts with "[" as JSON does.
-  const head = `${term.type}\0${term.key?.length ?? -1}\0${term.key ?? ''}\0`;
-  if (rows.length === 1 && rows[0]!.args.length === 1) return `${head}${rows[0]!.op}\0${rows[0]!.args[0]}`;
-  return head + JSON.stringify(rows);
-}
+type Interned = {
+  type: ParsedTerm['type'];
+  key: string | undefined;
+  op: string;
+  matcher: TermMatcher;
+  next: Interned | undefined;
+};
 
 const sourceOf = {
   HOST: sources.host,

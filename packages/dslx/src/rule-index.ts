@@ -28,24 +28,22 @@ export class RuleIndex {
 
   /** Indexes rules 0..count-1, in table order. */
   constructor(rules: IndexedTerms, count: number) {
-    const exact = new Map<string, number[]>();
-    const wildcard = new Map<string, number[]>();
+    const exact = new Map<string, Slot>();
+    const wildcard = new Map<string, Slot>();
     const any: number[] = [];
+    const file = (row: Row, i: number) => {
+      if (row.op === ops.wildcardHost) addTo(wildcard, (row.arg as string).slice(1), i);
+      else if (row.op === ops.eq) addTo(exact, row.arg as string, i);
+      else for (const host of row.arg as Iterable<string>) addTo(exact, host, i);
+    };
     for (let i = 0; i < count; i++) {
-      const from = rules.start[i]!;
-      const to = rules.start[i + 1]!;
-      const hosts = keyRows(rules.terms, from, to, sources.host);
-      if (hosts === null) {
-        any.push(i);
-        continue;
-      }
-      for (const row of hosts) {
-        if (row.op === ops.wildcardHost) listFor(wildcard, (row.arg as string).slice(1), i);
-        else for (const host of exactArgs(row)) listFor(exact, host, i);
-      }
+      const host = keyTerm(rules.terms, rules.start[i]!, rules.start[i + 1]!, sources.host);
+      if (host === null) any.push(i);
+      else if (host.op === ops.anyRow) for (const row of host.arg as readonly Row[]) file(row, i);
+      else file(host, i);
     }
-    this.exactHosts = slots(exact, rules);
-    this.wildcardHosts = slots(wildcard, rules);
+    this.exactHosts = finishSlots(exact, rules);
+    this.wildcardHosts = finishSlots(wildcard, rules);
     this.anyHost = slotFor(any, rules);
   }
 
@@ -68,16 +66,19 @@ function collectSlot(slot: Slot | undefined, path: string, out: IndexList[]): vo
   else if (typeof slot === 'number' || slot.length > 0) out.push(slot);
 }
 
-function listFor(map: Map<string, number[]>, key: string, index: number): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [index]);
-  else appendIndex(list, index);
+/** While building, a slot is a bare index or a growing list. */
+function addTo(map: Map<string, Slot>, key: string, index: number): void {
+  const slot = map.get(key);
+  if (slot === undefined) map.set(key, index);
+  else if (typeof slot === 'number') {
+    if (slot !== index) map.set(key, [slot, index]);
+  } else appendIndex(slot as number[], index);
 }
 
-function slots(lists: Map<string, number[]>, rules: IndexedTerms): Map<string, Slot> {
-  const out = new Map<string, Slot>();
-  for (const [key, list] of lists) out.set(key, slotFor(list, rules));
-  return out;
+/** Replaces each growing list by its final form (setting existing keys: the Map keeps its size). */
+function finishSlots(map: Map<string, Slot>, rules: IndexedTerms): Map<string, Slot> {
+  for (const [key, slot] of map) if (typeof slot !== 'number') map.set(key, slotFor(slot as number[], rules));
+  return map;
 }
 
 function slotFor(list: number[], rules: IndexedTerms): Slot {
@@ -90,24 +91,24 @@ class PathBucket {
   private readonly any: IndexList;
 
   constructor(list: readonly number[], rules: IndexedTerms) {
-    const exact = new Map<string, number[]>();
+    const exact = new Map<string, Slot>();
     const prefixes = new PrefixTree();
     const any: number[] = [];
+    const file = (row: Row, i: number) => {
+      const prefix = pathPrefixOf(row);
+      if (prefix !== null) prefixes.insert(prefix, i);
+      else if (row.op === ops.eq) addTo(exact, row.arg as string, i);
+      else for (const path of row.arg as Iterable<string>) addTo(exact, path, i);
+    };
     for (const i of list) {
-      const paths = keyRows(rules.terms, rules.start[i]!, rules.start[i + 1]!, sources.url);
-      if (paths === null) {
-        any.push(i);
-        continue;
-      }
-      for (const row of paths) {
-        const prefix = pathPrefixOf(row);
-        if (prefix === null) for (const path of exactArgs(row)) listFor(exact, path, i);
-        else prefixes.insert(prefix, i);
-      }
+      const path = keyTerm(rules.terms, rules.start[i]!, rules.start[i + 1]!, sources.url);
+      if (path === null) any.push(i);
+      else if (path.op === ops.anyRow) for (const row of path.arg as readonly Row[]) file(row, i);
+      else file(path, i);
     }
     if (exact.size > 0) {
-      this.exact = new Map();
-      for (const [path, paths] of exact) this.exact.set(path, compactList(paths));
+      for (const [path, slot] of exact) if (typeof slot !== 'number') exact.set(path, compactList(slot as number[]));
+      this.exact = exact as Map<string, IndexList>;
     }
     if (!prefixes.isEmpty()) this.prefixes = prefixes.compacted();
     this.any = compactList(any);
@@ -124,15 +125,15 @@ class PathBucket {
 }
 
 /**
- * The rows of the first term of `source` whose every row is indexable (HOST: EQ, IN, one-label wildcard; URL: EQ,
- * IN, STARTS_WITH, PATH_PREFIX, anchored REGEX with a literal start), or null when no term pins that value down.
+ * The first term of `source` whose every row is indexable (HOST: EQ, IN, one-label wildcard; URL: EQ, IN,
+ * STARTS_WITH, PATH_PREFIX, anchored REGEX with a literal start), or null when no term pins that value down.
  */
-function keyRows(terms: readonly TermMatcher[], from: number, to: number, source: number): readonly Row[] | null {
+function keyTerm(terms: readonly TermMatcher[], from: number, to: number, source: number): TermMatcher | null {
+  const isKey = source === sources.host ? isHostKey : isPathKey;
   for (let t = from; t < to; t++) {
     const term = terms[t]!;
     if (term.source !== source) continue;
-    const rows: readonly Row[] = term.op === ops.anyRow ? (term.arg as readonly Row[]) : [term];
-    if (rows.every(source === sources.host ? isHostKey : isPathKey)) return rows;
+    if (term.op === ops.anyRow ? (term.arg as readonly Row[]).every(isKey) : isKey(term)) return term;
   }
   return null;
 }
@@ -159,9 +160,4 @@ function pathPrefixOf(row: Row): string | null {
     default:
       return null;
   }
-}
-
-function exactArgs(row: Row): Iterable<string> {
-  if (row.op === ops.eq) return [row.arg as string];
-  return row.arg as readonly string[] | ReadonlySet<string>;
 }
