@@ -52,3 +52,5 @@ export {
 export type { BodyKind, BodySpec, ProxyName } from './workload.ts';
 export { parseStraceSummary, perRequest, profileSyscalls } from './syscall-profile.ts';
 export type { SyscallProfile } from './syscall-profile.ts';
+export { configBurstTargetMiB, probeConfigBurst, renderConfigBurst } from './config-burst-probe.ts';
+export type { ConfigBurstProbe } from './config-burst-probe.ts';

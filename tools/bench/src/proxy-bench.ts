@@ -12,6 +12,7 @@ import { parseOptions, usage, type BenchOptions } from './options.ts';
 import { ProcessSet } from './process-set.ts';
 import { groupCpuTicks, groupRssKiB, ticksPerSecond } from './rss.ts';
 import { loadCpu, proxyCpu, startBackend, startProxy, type BenchContext, type RunningProxy } from './proxies.ts';
+import { probeConfigBurst, renderConfigBurst } from './config-burst-probe.ts';
 import { renderProfile, renderReport, renderRuleTable } from './report.ts';
 import type { RuleTableProbe } from './rule-table-probe.ts';
 import { runWrk, type WrkRun } from './run-wrk.ts';
@@ -130,6 +131,8 @@ async function main(options: BenchOptions): Promise<number> {
   }
   log('rule table probe: 100,000 HOST + URL rules in a child process');
   const ruleTable = probeRuleTable(100_000);
+  log('config burst probe: the bundled alb-instance, 10,000 rules, 40 config changes');
+  const configBurst = probeConfigBurst();
   const loadAfter = loadavg();
   const summary = summarize(runs);
   const versions = {
@@ -164,9 +167,15 @@ async function main(options: BenchOptions): Promise<number> {
       .join('; ')}`,
   ];
   process.stdout.write(
-    [renderReport(summary, header), ...renderProfile(summary, syscalls), '', ...renderRuleTable(ruleTable), ''].join(
-      '\n',
-    ),
+    [
+      renderReport(summary, header),
+      ...renderProfile(summary, syscalls),
+      '',
+      ...renderRuleTable(ruleTable),
+      '',
+      ...renderConfigBurst(configBurst),
+      '',
+    ].join('\n'),
   );
 
   if (options.json !== null) {
@@ -185,6 +194,7 @@ async function main(options: BenchOptions): Promise<number> {
           summary,
           syscalls: Object.fromEntries(syscalls),
           ruleTable,
+          configBurst,
         },
         null,
         2,
