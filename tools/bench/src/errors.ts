@@ -11,6 +11,7 @@ export const errorCodes = {
   badResponses: 'ALB_BENCH_BAD_RESPONSES',
   routing: 'ALB_BENCH_ROUTING',
   loadTool: 'ALB_BENCH_LOAD_TOOL',
+  profileFailed: 'ALB_BENCH_PROFILE_FAILED',
 } as const;
 
 export type BenchErrorCode = (typeof errorCodes)[keyof typeof errorCodes];

@@ -18,6 +18,7 @@ export {
   formatRatio,
   formatRps,
   formatRss,
+  renderProfile,
   renderReport,
   renderRuleTable,
   renderTable,
@@ -25,11 +26,11 @@ export {
 } from './report.ts';
 export { hostUrlRules } from './rule-table-probe.ts';
 export type { RuleTableProbe } from './rule-table-probe.ts';
-export { cpuTicksOf, processGroupOf, ticksPerSecond, vmRssKiB } from './rss.ts';
+export { cpuTicksOf, groupPids, processGroupOf, ticksPerSecond, vmRssKiB } from './rss.ts';
 export { schedule } from './schedule.ts';
 export type { Slot } from './schedule.ts';
 export { median, ratio } from './stats.ts';
-export { summarize } from './summarize.ts';
+export { nginxReferenceOf, summarize } from './summarize.ts';
 export type { RunRecord, Summary, SummaryRow, TargetCheck } from './summarize.ts';
 export { wrkArgs } from './run-wrk.ts';
 export { parseWrkOutput } from './wrk-output.ts';
@@ -40,9 +41,16 @@ export {
   bodies,
   largeRuleCount,
   matchedRule,
+  multiWorkerPairs,
+  nginxProxies,
   nodePeers,
+  profiledProxies,
   proxyNames,
   ruleCount,
   tinyBody,
 } from './workload.ts';
 export type { BodyKind, BodySpec, ProxyName } from './workload.ts';
+export { parseStraceSummary, perRequest, profileSyscalls } from './syscall-profile.ts';
+export type { SyscallProfile } from './syscall-profile.ts';
+export { configBurstTargetMiB, probeConfigBurst, renderConfigBurst } from './config-burst-probe.ts';
+export type { ConfigBurstProbe } from './config-burst-probe.ts';

@@ -3,6 +3,8 @@ export const requiredTools = [
   { name: 'nginx', debianPackage: 'nginx-light' },
   { name: 'haproxy', debianPackage: 'haproxy' },
   { name: 'wrk', debianPackage: 'wrk' },
+  // Counts the system calls per request of nginx and ALB (the profile summary).
+  { name: 'strace', debianPackage: 'strace' },
 ] as const;
 
 export type ToolName = (typeof requiredTools)[number]['name'];

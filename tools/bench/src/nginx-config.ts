@@ -11,12 +11,18 @@ export type NginxBackendInput = {
   bigPath: string;
 };
 
-export type NginxProxyInput = { dir: string; port: number; backendPort: number };
+export type NginxProxyInput = {
+  dir: string;
+  port: number;
+  backendPort: number;
+  /** `worker_processes` (default 1). */
+  workers?: number;
+};
 
 /** The backend every proxy forwards to: one worker, no access log, keep-alive without a request limit. */
 export function renderNginxBackendConfig(input: NginxBackendInput): string {
   return [
-    ...prelude(input.dir),
+    ...prelude(input.dir, 1),
     'http {',
     ...httpCommon(input.dir),
     '  sendfile on;',
@@ -33,12 +39,12 @@ export function renderNginxBackendConfig(input: NginxBackendInput): string {
 }
 
 /**
- * nginx as the reference proxy: one worker, HTTP/1.1 upstream with a keep-alive pool of 64 connections
+ * nginx as the reference proxy: one worker (or `workers`), HTTP/1.1 upstream with a keep-alive pool of 64 connections
  * (`Connection ""` so nginx does not send `close`), responses never spooled to disk.
  */
 export function renderNginxProxyConfig(input: NginxProxyInput): string {
   return [
-    ...prelude(input.dir),
+    ...prelude(input.dir, input.workers ?? 1),
     'http {',
     ...httpCommon(input.dir),
     '  upstream backend {',
@@ -61,9 +67,9 @@ export function renderNginxProxyConfig(input: NginxProxyInput): string {
   ].join('\n');
 }
 
-function prelude(dir: string): string[] {
+function prelude(dir: string, workers: number): string[] {
   return [
-    'worker_processes 1;',
+    `worker_processes ${workers};`,
     'daemon off;',
     'master_process on;',
     `pid ${quote(join(dir, 'nginx.pid'))};`,

@@ -8,6 +8,8 @@ export type BenchOptions = {
   /** Seconds of the warm-up run per proxy and body (not measured). */
   warmupS: number;
   connections: number;
+  /** Seconds of the load run per profiled proxy while strace counts its system calls. */
+  profileS: number;
   /** Proxy on CPU 1, wrk and the backend on CPU 0 (taskset). */
   pin: boolean;
   /** Where to write the raw results as JSON, or null. */
@@ -24,6 +26,7 @@ Options:
   --duration <s>     seconds per measured run (default 10; wrk counts whole seconds)
   --warmup <s>       seconds of warm-up per proxy and body before the rounds (default 2)
   --connections <n>  wrk connections (default 50; one wrk thread)
+  --profile <s>      seconds of load while strace counts nginx's and ALB's system calls (default 3)
   --quick            smoke run: 1 round of 1 s, 1 s warm-up (explicit options still win)
   --pin              pin with taskset: proxy on CPU 1, wrk and backend on CPU 0 (needs 2+ CPUs)
   --json <file>      also write the raw runs and the summary as JSON to <file>
@@ -43,6 +46,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         duration: { type: 'string' },
         warmup: { type: 'string' },
         connections: { type: 'string' },
+        profile: { type: 'string' },
         quick: { type: 'boolean', default: false },
         pin: { type: 'boolean', default: false },
         json: { type: 'string' },
@@ -58,6 +62,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     durationS: seconds('--duration', values.duration, quick ? 1 : 10),
     warmupS: seconds('--warmup', values.warmup, quick ? 1 : 2),
     connections: integer('--connections', values.connections, 50, 1),
+    profileS: seconds('--profile', values.profile, quick ? 1 : 3),
     pin: values.pin === true,
     json: values.json ?? null,
     help: values.help === true,

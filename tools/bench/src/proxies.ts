@@ -10,7 +10,7 @@ import { renderHaproxyConfig } from './haproxy-config.ts';
 import { waitUntilServing } from './http-probe.ts';
 import { renderNginxBackendConfig, renderNginxProxyConfig } from './nginx-config.ts';
 import type { Managed, ProcessSet } from './process-set.ts';
-import { albProxies, bigBodySize, bodies, type ProxyName } from './workload.ts';
+import { albProxies, bigBodySize, bodies, nginxProxies, type ProxyName } from './workload.ts';
 
 export type BenchContext = {
   /** Temp directory for configs, pid files, logs and the 64 KiB body. */
@@ -74,8 +74,12 @@ export async function startBackend(ctx: BenchContext): Promise<Running> {
 export async function startProxy(ctx: BenchContext, name: ProxyName, backendPort: number): Promise<RunningProxy> {
   const port = await freePort();
   let proxy: RunningProxy;
-  if (name === 'nginx') {
-    const managed = startNginx(ctx, 'nginx', proxyCpu, (dir) => renderNginxProxyConfig({ dir, port, backendPort }));
+  const nginxWorkers = nginxProxies.get(name);
+  const alb = albProxies.get(name);
+  if (nginxWorkers !== undefined) {
+    const managed = startNginx(ctx, name, proxyCpu, (dir) =>
+      renderNginxProxyConfig({ dir, port, backendPort, workers: nginxWorkers }),
+    );
     proxy = { name, port, managed };
   } else if (name === 'haproxy') {
     const dir = join(ctx.dir, 'haproxy');
@@ -85,16 +89,12 @@ export async function startProxy(ctx: BenchContext, name: ProxyName, backendPort
     const [command, args] = pinned(ctx, proxyCpu, ctx.tools.haproxy, ['-db', '-f', conf]);
     proxy = { name, port, managed: ctx.processes.start(name, command, args) };
   } else {
-    const runner = {
-      alb: 'alb-runner.ts',
-      'alb-10k': 'alb-runner.ts',
-      'http-proxy': 'http-proxy-runner.ts',
-      'fastify-http-proxy': 'fastify-proxy-runner.ts',
-    }[name];
+    const runner = { 'http-proxy': 'http-proxy-runner.ts', 'fastify-http-proxy': 'fastify-proxy-runner.ts' }[
+      name as 'http-proxy' | 'fastify-http-proxy'
+    ];
     // ALB runs bundled, as alb-instance ships it; the peers run as they are.
-    const script = albProxies.has(name)
-      ? await albRunnerBundle(ctx)
-      : fileURLToPath(new URL(`./runners/${runner}`, import.meta.url));
+    const script =
+      alb !== undefined ? await albRunnerBundle(ctx) : fileURLToPath(new URL(`./runners/${runner}`, import.meta.url));
     const [command, args] = pinned(ctx, proxyCpu, ctx.node, [
       '--conditions=@alb/source',
       script,
@@ -102,11 +102,11 @@ export async function startProxy(ctx: BenchContext, name: ProxyName, backendPort
       String(port),
       '--backend-port',
       String(backendPort),
-      ...(albProxies.has(name) ? ['--rules', String(albProxies.get(name))] : []),
+      ...(alb !== undefined ? ['--rules', String(alb.rules), '--workers', String(alb.workers)] : []),
     ]);
     const managed = ctx.processes.start(name, command, args, { ipc: true });
     proxy = { name, port, managed };
-    if (albProxies.has(name)) proxy.albStats = () => askStats(managed);
+    if (alb !== undefined) proxy.albStats = () => askStats(managed);
   }
   await waitForBodies(proxy.managed, port);
   return proxy;

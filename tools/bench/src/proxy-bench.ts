@@ -12,12 +12,22 @@ import { parseOptions, usage, type BenchOptions } from './options.ts';
 import { ProcessSet } from './process-set.ts';
 import { groupCpuTicks, groupRssKiB, ticksPerSecond } from './rss.ts';
 import { loadCpu, proxyCpu, startBackend, startProxy, type BenchContext, type RunningProxy } from './proxies.ts';
-import { renderReport, renderRuleTable } from './report.ts';
+import { probeConfigBurst, renderConfigBurst } from './config-burst-probe.ts';
+import { renderProfile, renderReport, renderRuleTable } from './report.ts';
 import type { RuleTableProbe } from './rule-table-probe.ts';
 import { runWrk, type WrkRun } from './run-wrk.ts';
 import { schedule } from './schedule.ts';
 import { summarize, type RunRecord } from './summarize.ts';
-import { albProxies, bodies, matchedRule, proxyNames, type BodySpec, type ProxyName } from './workload.ts';
+import { profileSyscalls, type SyscallProfile } from './syscall-profile.ts';
+import {
+  albProxies,
+  bodies,
+  matchedRule,
+  profiledProxies,
+  proxyNames,
+  type BodySpec,
+  type ProxyName,
+} from './workload.ts';
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -107,8 +117,22 @@ async function main(options: BenchOptions): Promise<number> {
   for (const name of albProxies.keys())
     routings.set(name, albRouting(await proxies.get(name)!.albStats!(), matchedRule));
   const routingOf = (name: ProxyName) => routings.get(name)!;
+  const syscalls = new Map<ProxyName, SyscallProfile>();
+  for (const name of profiledProxies) {
+    log(`syscall profile: ${name} tiny under strace -c -f (${options.profileS} s)`);
+    const profile = await profileSyscalls(
+      processes,
+      tools.strace,
+      proxies.get(name)!.managed.pid,
+      join(tempDir, `strace-${name}.txt`),
+      () => measure(proxies.get(name)!, bodies[0]!, options.profileS),
+    );
+    syscalls.set(name, profile);
+  }
   log('rule table probe: 100,000 HOST + URL rules in a child process');
   const ruleTable = probeRuleTable(100_000);
+  log('config burst probe: the bundled alb-instance, 10,000 rules, 40 config changes');
+  const configBurst = probeConfigBurst();
   const loadAfter = loadavg();
   const summary = summarize(runs);
   const versions = {
@@ -133,8 +157,8 @@ async function main(options: BenchOptions): Promise<number> {
     `- every proxy forwards to one nginx backend (1 worker) over keep-alive connections; ` +
       `bodies: tiny = ${bodies[0]!.size} B, 64KiB = ${bodies[1]!.size} B (response bodies)`,
     ...[...albProxies].map(
-      ([name, rules]) =>
-        `- ${name}: proxy-core, 1 worker, ${rules} rules + catch-all; ${routingOf(name).matched} requests matched ` +
+      ([name, { rules, workers }]) =>
+        `- ${name}: proxy-core, ${workers} worker${workers === 1 ? '' : 's'}, ${rules} rules + catch-all; ${routingOf(name).matched} requests matched ` +
         `${matchedRule} (the last rule before the catch-all)${routingOf(name).other.length > 0 ? ', SOME DID NOT' : ''}`,
     ),
     "- user/sys µs/req: CPU time of the proxy's processes (/proc, all threads) during the run / requests served",
@@ -142,7 +166,17 @@ async function main(options: BenchOptions): Promise<number> {
       .map(([k, v]) => `${k}: ${v}`)
       .join('; ')}`,
   ];
-  process.stdout.write(renderReport(summary, header) + '\n' + renderRuleTable(ruleTable).join('\n') + '\n');
+  process.stdout.write(
+    [
+      renderReport(summary, header),
+      ...renderProfile(summary, syscalls),
+      '',
+      ...renderRuleTable(ruleTable),
+      '',
+      ...renderConfigBurst(configBurst),
+      '',
+    ].join('\n'),
+  );
 
   if (options.json !== null) {
     writeFileSync(
@@ -158,7 +192,9 @@ async function main(options: BenchOptions): Promise<number> {
           albRouting: Object.fromEntries(routings),
           runs,
           summary,
+          syscalls: Object.fromEntries(syscalls),
           ruleTable,
+          configBurst,
         },
         null,
         2,

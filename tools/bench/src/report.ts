@@ -1,5 +1,7 @@
 import type { RuleTableProbe } from './rule-table-probe.ts';
 import type { Summary, SummaryRow } from './summarize.ts';
+import type { SyscallProfile } from './syscall-profile.ts';
+import type { ProxyName } from './workload.ts';
 
 const columns = [
   'proxy',
@@ -32,6 +34,32 @@ export function renderReport(summary: Summary, header: readonly string[]): strin
       out.push(`- ${r.proxy} ${r.body}: ${r.non2xx} non-2xx/3xx responses, ${r.socketErrors} socket errors`);
   }
   return out.join('\n') + '\n';
+}
+
+/** System calls shown by name per proxy in the profile; the rest are summed into the total only. */
+const shownSyscalls = 5;
+
+/**
+ * The profile summary: where one tiny request's CPU goes (user and system µs, medians of the rounds) and how many
+ * system calls it takes (counted by strace in a separate run), per profiled proxy.
+ */
+export function renderProfile(summary: Summary, syscalls: ReadonlyMap<ProxyName, SyscallProfile>): string[] {
+  const out = [
+    'Profile per request, tiny body (CPU: medians of the rounds; system calls: strace -c -f during a separate run):',
+    '',
+    '| proxy | user µs | sys µs | system calls | most frequent |',
+    '|---|--:|--:|--:|---|',
+  ];
+  for (const [proxy, profile] of syscalls) {
+    const row = summary.rows.find((r) => r.proxy === proxy && r.body === 'tiny');
+    const cpu = (value: number | null | undefined) => (value == null ? 'n/a' : formatUs(value));
+    const top = profile.perRequest
+      .slice(0, shownSyscalls)
+      .map((s) => `${s.syscall} ${s.calls.toFixed(2)}`)
+      .join(', ');
+    out.push(`| ${proxy} | ${cpu(row?.userUs)} | ${cpu(row?.sysUs)} | ${profile.total.toFixed(2)} | ${top} |`);
+  }
+  return out;
 }
 
 /** Bounds for the rule table at 100k rules (heap per rule, build time, one match). */

@@ -24,6 +24,13 @@ export function groupCpuTicks(pgid: number): { user: number; sys: number } {
   return total;
 }
 
+/** The pids of every process in a process group (nginx's master and workers, ALB's runner and its workers). */
+export function groupPids(pgid: number): number[] {
+  const pids: number[] = [];
+  forEachInGroup(pgid, (pid) => pids.push(Number(pid)));
+  return pids;
+}
+
 /** Linux reports /proc times in USER_HZ ticks, 100 per second on every architecture it runs on. */
 export const ticksPerSecond = 100;
 

@@ -1,6 +1,6 @@
 import { median, ratio } from './stats.ts';
 import type { WrkResult } from './wrk-output.ts';
-import { bodies, nodePeers, proxyNames, type BodyKind, type ProxyName } from './workload.ts';
+import { bodies, multiWorkerPairs, nodePeers, proxyNames, type BodyKind, type ProxyName } from './workload.ts';
 
 /** RSS bound of one ALB worker under load with 1000 rules. */
 export const albRssTargetKiB = 100 * 1024;
@@ -29,6 +29,7 @@ export type SummaryRow = {
   /** Medians of the CPU µs per request (user, system); null when no run measured them. */
   userUs: number | null;
   sysUs: number | null;
+  /** Ratios to the nginx with as many workers (`nginx` for one-worker proxies, `nginx-2w` for `alb-2w`). */
   rpsVsNginx: number | null;
   p99VsNginx: number | null;
   /** Totals over the rounds: responses outside 2xx/3xx and socket errors as wrk counts them. */
@@ -73,8 +74,8 @@ export function summarize(runs: readonly RunRecord[]): Summary {
         socketErrors: sum(own.map((r) => Object.values(r.wrk.socketErrors).reduce((a, b) => a + b, 0))),
       });
     }
-    const nginx = forBody.find((r) => r.proxy === 'nginx');
     for (const row of forBody) {
+      const nginx = forBody.find((r) => r.proxy === nginxReferenceOf(row.proxy));
       row.rpsVsNginx = ratio(row.requestsPerSec, nginx?.requestsPerSec);
       row.p99VsNginx = ratio(row.p99Ms, nginx?.p99Ms);
     }
@@ -121,8 +122,25 @@ export function summarize(runs: readonly RunRecord[]): Summary {
         met: atLeast(scale, 0.95),
       });
     }
+    for (const pair of multiWorkerPairs) {
+      const row = forBody.find((r) => r.proxy === pair.alb);
+      if (row === undefined) continue;
+      targets.push({
+        body: body.kind,
+        name: `ALB --workers ${pair.workers} req/s vs nginx worker_processes ${pair.workers}`,
+        want: '>= 0.8x',
+        value: row.rpsVsNginx,
+        met: atLeast(row.rpsVsNginx, 0.8),
+      });
+    }
   }
   return { rows, targets };
+}
+
+/** The nginx a proxy's ratios are taken against: the one with as many workers. */
+export function nginxReferenceOf(proxy: ProxyName): ProxyName {
+  const pair = multiWorkerPairs.find((p) => p.alb === proxy || p.nginx === proxy);
+  return pair === undefined ? 'nginx' : pair.nginx;
 }
 
 function atLeast(value: number | null, bound: number): boolean {

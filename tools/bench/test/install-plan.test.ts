@@ -2,7 +2,7 @@
 import t from 'tap';
 import { planInstall } from '../src/index.ts';
 
-const all = { nginx: '/usr/sbin/nginx', haproxy: '/usr/sbin/haproxy', wrk: '/usr/bin/wrk' };
+const all = { nginx: '/usr/sbin/nginx', haproxy: '/usr/sbin/haproxy', wrk: '/usr/bin/wrk', strace: '/usr/bin/strace' };
 const root = { isRoot: true, hasAptGet: true };
 
 const table = [
@@ -13,8 +13,8 @@ const table = [
   },
   {
     name: 'all missing, root: the three packages',
-    input: { found: { nginx: null, haproxy: null, wrk: null }, context: root },
-    want: { action: 'install', packages: ['nginx-light', 'haproxy', 'wrk'] },
+    input: { found: { nginx: null, haproxy: null, wrk: null, strace: null }, context: root },
+    want: { action: 'install', packages: ['nginx-light', 'haproxy', 'wrk', 'strace'] },
   },
   {
     name: 'only wrk missing, root: only wrk',

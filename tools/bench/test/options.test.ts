@@ -3,20 +3,41 @@ import t from 'tap';
 import type { BenchError } from '../src/index.ts';
 import { errorCodes, parseOptions } from '../src/index.ts';
 
-const defaults = { rounds: 5, durationS: 10, warmupS: 2, connections: 50, pin: false, json: null, help: false };
+const defaults = {
+  rounds: 5,
+  durationS: 10,
+  warmupS: 2,
+  connections: 50,
+  profileS: 3,
+  pin: false,
+  json: null,
+  help: false,
+};
 
 const table = [
   { name: 'defaults', input: [], want: defaults },
-  { name: '--quick', input: ['--quick'], want: { ...defaults, rounds: 1, durationS: 1, warmupS: 1 } },
+  { name: '--quick', input: ['--quick'], want: { ...defaults, rounds: 1, durationS: 1, warmupS: 1, profileS: 1 } },
   {
     name: 'explicit values win over --quick',
     input: ['--quick', '--rounds', '2', '--duration=3s'],
-    want: { ...defaults, rounds: 2, durationS: 3, warmupS: 1 },
+    want: { ...defaults, rounds: 2, durationS: 3, warmupS: 1, profileS: 1 },
   },
   {
     name: 'everything',
-    input: ['--rounds', '7', '--duration', '20', '--warmup', '5s', '--connections', '100', '--pin', '--json', 'o.json'],
-    want: { rounds: 7, durationS: 20, warmupS: 5, connections: 100, pin: true, json: 'o.json', help: false },
+    input: [
+      ...['--rounds', '7', '--duration', '20', '--warmup', '5s', '--connections', '100', '--profile', '4'],
+      ...['--pin', '--json', 'o.json'],
+    ],
+    want: {
+      rounds: 7,
+      durationS: 20,
+      warmupS: 5,
+      connections: 100,
+      profileS: 4,
+      pin: true,
+      json: 'o.json',
+      help: false,
+    },
   },
   { name: '--help', input: ['--help'], want: { ...defaults, help: true } },
 ];

@@ -6,6 +6,7 @@ import {
   formatRps,
   formatRss,
   proxyNames,
+  renderProfile,
   renderReport,
   renderRuleTable,
   summarize,
@@ -59,9 +60,10 @@ t.test('header, then a markdown table with a row per proxy and body', async (t) 
   );
 });
 
-t.test('targets: five lines per body, met or MISS with the measured value', async (t) => {
+t.test('targets: six lines per body, met or MISS with the measured value', async (t) => {
   const targets = lines.filter((l) => /^- (met |MISS) /.test(l));
-  t.equal(targets.length, 10);
+  t.equal(targets.length, 12);
+  t.ok(targets.includes('- met  tiny: ALB --workers 2 req/s vs nginx worker_processes 2 >= 0.8x: measured 1.00x'));
   t.ok(targets.includes('- met  tiny: ALB req/s vs nginx >= 0.8x: measured 1.00x'));
   t.ok(targets.includes('- MISS 64KiB: ALB req/s vs best Node peer >= 2x: measured 1.00x'));
   t.ok(targets.includes('- met  tiny: ALB RSS (MiB, one worker, 1000 rules) <= 100: measured 10.0'));
@@ -92,5 +94,35 @@ t.test('rule table lines: the probe values against the bounds', async (t) => {
     '- MISS heap per rule <= 1024 B: measured 2897 B',
     '- met  build <= 2000 ms: measured 1500 ms',
     '- met  one match <= 5 µs: measured 2.28 µs',
+  ]);
+});
+
+t.test('profile: CPU and system calls per request of the profiled proxies', async (t) => {
+  const summary = summarize(runs);
+  const profile = renderProfile(
+    summary,
+    new Map([
+      [
+        'alb',
+        {
+          requests: 10,
+          total: 7.5,
+          perRequest: [
+            { syscall: 'read', calls: 2 },
+            { syscall: 'write', calls: 2 },
+            { syscall: 'epoll_wait', calls: 1.5 },
+            { syscall: 'futex', calls: 1 },
+            { syscall: 'mmap', calls: 0.5 },
+            { syscall: 'madvise', calls: 0.5 },
+          ],
+        },
+      ],
+    ]),
+  );
+  t.match(profile[0], /^Profile per request, tiny body/);
+  t.same(profile.slice(2), [
+    '| proxy | user µs | sys µs | system calls | most frequent |',
+    '|---|--:|--:|--:|---|',
+    '| alb | 3.3 | 4.0 | 7.50 | read 2.00, write 2.00, epoll_wait 1.50, futex 1.00, mmap 0.50 |',
   ]);
 });

@@ -1,11 +1,11 @@
 // The Node proxies exactly as the bench starts them, in front of a node:http backend (no nginx/haproxy/wrk needed).
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
-import { albRouting, bigBodySize, bodies, matchedRule, tinyBody, type ProxyName } from '../src/index.ts';
+import { albRouting, bigBodySize, bodies, groupPids, matchedRule, tinyBody, type ProxyName } from '../src/index.ts';
 import { probe } from '../src/http-probe.ts';
 import { ProcessSet } from '../src/process-set.ts';
 import { startProxy, type BenchContext } from '../src/proxies.ts';
@@ -30,13 +30,13 @@ const dir = t.testdir({});
 const ctx: BenchContext = {
   dir,
   // The Node proxies use none of the system tools.
-  tools: { nginx: '/nonexistent', haproxy: '/nonexistent', wrk: '/nonexistent', taskset: null },
+  tools: { nginx: '/nonexistent', haproxy: '/nonexistent', wrk: '/nonexistent', strace: '/nonexistent', taskset: null },
   processes,
   pin: false,
   node: process.execPath,
 };
 
-const nodeProxies: ProxyName[] = ['alb', 'alb-10k', 'http-proxy', 'fastify-http-proxy'];
+const nodeProxies: ProxyName[] = ['alb', 'alb-10k', 'alb-2w', 'http-proxy', 'fastify-http-proxy'];
 const started = await Promise.all(nodeProxies.map((name) => startProxy(ctx, name, backendPort)));
 
 for (const proxy of started)
@@ -56,13 +56,23 @@ t.test('ALB runs as one bundled file, as alb-instance ships it', async (t) => {
 });
 
 t.test('the ALB runners report their counters: every request went by svc-999', async (t) => {
-  for (const name of ['alb', 'alb-10k']) {
+  for (const name of ['alb', 'alb-10k', 'alb-2w']) {
     const alb = started.find((p) => p.name === name)!;
     const routing = albRouting(await alb.albStats!(), matchedRule);
     t.same(routing.other, [], name);
     // startProxy's readiness probes (2) + the test's probes (3), at least.
     t.ok(routing.matched >= 5, `${name}: matched ${routing.matched}`);
   }
+});
+
+t.test('alb-2w serves from two bundled worker processes next to its runner', async (t) => {
+  const alb = started.find((p) => p.name === 'alb-2w')!;
+  t.ok(existsSync(join(dir, 'worker.mjs')), 'the worker is bundled next to the runner');
+  const group = groupPids(alb.managed.pid).map((pid) =>
+    readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim(),
+  );
+  t.equal(group.length, 3, `runner + 2 workers: ${group.join(' | ')}`);
+  t.equal(group.filter((command) => command.includes(join(dir, 'worker.mjs'))).length, 2, 'two bundled workers');
 });
 
 t.test('a runner exits when the bench goes away (its IPC channel closes)', async (t) => {

@@ -65,6 +65,8 @@ t.test('summarize: medians over rounds, ratios to nginx, targets', async (t) => 
     'alb-10k': [72, 1.3],
     'http-proxy': [30, 5],
     'fastify-http-proxy': [20, 6],
+    'nginx-2w': [150, 1],
+    'alb-2w': [135, 2],
   };
   // 64KiB: ALB at 0.5x nginx, 1.25x the best peer, p99 3x nginx -> all missed.
   const big = {
@@ -74,6 +76,8 @@ t.test('summarize: medians over rounds, ratios to nginx, targets', async (t) => 
     'alb-10k': [19, 6],
     'http-proxy': [16, 9],
     'fastify-http-proxy': [10, 9],
+    'nginx-2w': [60, 2],
+    'alb-2w': [30, 2],
   };
   for (const round of [1, 2, 3]) {
     // Round 2 is an outlier the median must ignore.
@@ -84,7 +88,7 @@ t.test('summarize: medians over rounds, ratios to nginx, targets', async (t) => 
       runs.push(run(proxy as ProxyName, '64KiB', round, rps!, p99!));
   }
   const summary = summarize(runs);
-  t.equal(summary.rows.length, 12);
+  t.equal(summary.rows.length, 16);
   t.same(
     summary.rows.map((r) => `${r.proxy}/${r.body}`),
     [...proxyNames.map((p) => `${p}/tiny`), ...proxyNames.map((p) => `${p}/64KiB`)],
@@ -97,6 +101,10 @@ t.test('summarize: medians over rounds, ratios to nginx, targets', async (t) => 
   t.equal(alb.sysUs, 1);
   t.equal(alb.rpsVsNginx, 0.9);
   t.equal(Math.round(alb.p99VsNginx! * 100) / 100, 1.2);
+  const alb2w = summary.rows.find((r) => r.proxy === 'alb-2w' && r.body === 'tiny')!;
+  t.equal(alb2w.rpsVsNginx, 0.9, 'alb-2w is compared with nginx-2w, not with the one-worker nginx');
+  t.equal(alb2w.p99VsNginx, 2);
+  t.equal(summary.rows.find((r) => r.proxy === 'nginx-2w' && r.body === 'tiny')!.rpsVsNginx, 1);
   t.same(
     summary.targets.map((x) => [x.body, x.name, x.met, Math.round(x.value! * 100) / 100]),
     [
@@ -105,11 +113,13 @@ t.test('summarize: medians over rounds, ratios to nginx, targets', async (t) => 
       ['tiny', 'ALB p99 vs nginx', true, 1.2],
       ['tiny', 'ALB RSS (MiB, one worker, 1000 rules)', true, 2],
       ['tiny', 'ALB req/s with 10k rules vs 1k rules', false, 0.8],
+      ['tiny', 'ALB --workers 2 req/s vs nginx worker_processes 2', true, 0.9],
       ['64KiB', 'ALB req/s vs nginx', false, 0.5],
       ['64KiB', 'ALB req/s vs best Node peer', false, 1.25],
       ['64KiB', 'ALB p99 vs nginx', false, 3],
       ['64KiB', 'ALB RSS (MiB, one worker, 1000 rules)', true, 1],
       ['64KiB', 'ALB req/s with 10k rules vs 1k rules', true, 0.95],
+      ['64KiB', 'ALB --workers 2 req/s vs nginx worker_processes 2', false, 0.5],
     ],
   );
 });

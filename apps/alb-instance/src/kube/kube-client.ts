@@ -9,6 +9,11 @@ export type KubeResponse = { status: number; json: unknown; text: string };
  */
 export class KubeClient {
   readonly config: KubeConfig;
+  /**
+   * One connection pool for every request. client-node builds a new undici Agent (a new TLS connection) each time
+   * it authenticates a request: used per request, that is a handshake per call and idle sockets piling up.
+   */
+  private dispatcher: unknown = null;
 
   constructor(config: KubeConfig) {
     this.config = config;
@@ -32,14 +37,16 @@ export class KubeClient {
     const cluster = this.config.getCurrentCluster();
     if (cluster === null) throw new Error('the kubeconfig has no current cluster');
     const ctx = new RequestContext(cluster.server + path, method as HttpMethod);
+    // Per request: the credentials may change (an in-cluster token is re-read when it rotates).
     await this.config.applySecurityAuthentication(ctx);
+    this.dispatcher ??= ctx.getDispatcher();
     const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = contentType;
     const response = await fetch(cluster.server + path, {
       method,
       headers,
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      dispatcher: ctx.getDispatcher() as never,
+      dispatcher: this.dispatcher as never,
       signal: signal ?? AbortSignal.timeout(30_000),
     });
     const text = await response.text();

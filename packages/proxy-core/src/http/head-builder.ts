@@ -52,8 +52,17 @@ export class HeadBuilder {
     return true;
   }
 
-  /** Bytes of a head the strict parser accepted (a field line, a reason phrase), copied as they are. */
+  /**
+   * Bytes of a head the strict parser accepted (a field line, a reason phrase), copied as they are. Bytes that
+   * continue the previous piece (the next kept field line) extend it: one copy for a run of kept lines.
+   */
   bytes(source: Buffer, start: number, end: number): this {
+    const last = this.count - 1;
+    if (last >= 0 && this.ends[last] === start && this.sources[last] === source) {
+      this.ends[last] = end;
+      this.length += end - start;
+      return this;
+    }
     this.piece(source, start, end);
     return this;
   }
