@@ -1,7 +1,7 @@
 import { DslxError } from './errors.ts';
 import { parseCidr, parseIp, type CidrBlock, type ParsedIp } from './ip.ts';
 import { RequestView } from './request-view.ts';
-import { compileSafeRegex, type SafeRegex } from './safe-regex.ts';
+import { LazySafeRegex, type SafeRegex } from './safe-regex.ts';
 import { parseDslx, type ParsedRow, type ParsedTerm } from './syntax.ts';
 import type { CompiledDslx, MatchRequest } from './types.ts';
 
@@ -75,8 +75,8 @@ export function allHold(terms: readonly TermMatcher[], from: number, to: number,
 }
 
 /**
- * Compiles DSLX into a matcher. All the work (regexes, IP ranges, sets) happens here, once; matching only reads
- * the request. Throws a DslxError listing every problem when the DSLX is invalid.
+ * Compiles DSLX into a matcher. The work (IP ranges, sets) happens here, once; a regex is compiled on its first
+ * use (validation already proved it compiles); matching only reads the request. Throws a DslxError listing every problem when the DSLX is invalid.
  */
 export function compile(dslx: unknown): CompiledDslx {
   const { terms, issues } = parseDslx(dslx);
@@ -215,7 +215,7 @@ function compileRow(term: ParsedTerm, row: ParsedRow): Row {
         ? new Row(ops.wildcardHost, wildcardSuffix(arg))
         : new Row(ops.endsWith, arg);
     case 'REGEX':
-      return new Row(ops.regex, compileSafeRegex(arg));
+      return new Row(ops.regex, new LazySafeRegex(arg));
     case 'RANGE': {
       const lowIp = parseIp(args[0]!);
       const highIp = parseIp(args[1]!);

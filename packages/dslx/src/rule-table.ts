@@ -87,13 +87,15 @@ export function createRuleTable<R extends RuleInput>(
   return new IndexedRuleTable(sorted, { terms, start }, complexities, skipped);
 }
 
+const noIssues: readonly ValidationIssue[] = Object.freeze([]);
+
 /** Everything about a rule that depends only on its dslx. Identical terms come out as one object via `interner`. */
 export function compileRule(dslx: unknown, interner?: TermInterner): CompiledRule {
   const { terms, issues } = parseDslx(dslx);
   if (issues.length > 0) return { issues, terms: [], complexity: 0, internalLength: 0 };
   const input = dslx as RuleInput['dslx'];
   return {
-    issues,
+    issues: noIssues, // one shared empty list: a compile cache keeps this object per rule
     terms: terms.map((term) => (interner === undefined ? compileTerm(term) : interner.get(term))),
     complexity: complexity(input),
     internalLength: internalLength(input),

@@ -208,3 +208,17 @@ t.test('a cached rebuild reuses the compiled terms of unchanged rules', async (t
   t.equal(second.match(request({ url: '/b/x' })), 'b');
   t.equal(second.match(request({ url: '/c' })), 'c');
 });
+
+t.test('a REGEX is compiled on its first use, and matches as if compiled up front', async (t) => {
+  const table = createRuleTable([
+    { name: 'img', priority: 1, dslx: [{ type: 'URL', values: [['REGEX', '^/img/[0-9]+\\.png$']] }] },
+    { name: 'never-tried', priority: 2, dslx: [{ type: 'URL', values: [['REGEX', '^/other/(a|b)+$']] }] },
+  ]);
+  const compiledOf = (i: number) => (termsOf(table, i)[0]!.arg as { compiled: unknown }).compiled;
+  t.equal(compiledOf(0), null, 'not compiled by the build');
+  t.equal(table.match(request({ url: '/img/12.png' })), 'img');
+  t.not(compiledOf(0), null, 'compiled by the first request that reached it');
+  t.equal(compiledOf(1), null, 'a rule no request reached (the first rule won) holds no compiled program');
+  t.equal(table.match(request({ url: '/img/x.png' })), null);
+  t.equal(table.match(request({ url: '/other/abba' })), 'never-tried');
+});
