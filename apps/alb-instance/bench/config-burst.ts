@@ -52,6 +52,8 @@ export type BurstResult = BurstOptions & {
   /** The main process's V8 heap, settled. */
   heapUsedMiB: number;
   initialLoadMs: number;
+  /** Memory-reducing GCs the instance ran during the burst (`alb_memory_trims_total`). */
+  trims: number;
   /** How many processes were counted (the main one + worker processes). */
   processes: number;
 };
@@ -74,6 +76,7 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
     await sleep(settleMs);
     const rssBeforeMiB = treeRssMiB(pid);
     const loadPeakMiB = treePeakMiB(pid);
+    const trimsBefore = await metricValue(instance.opsPort, 'alb_memory_trims_total');
     resetTreePeaks(pid);
     const write = (s: number) =>
       writeFileSync(join(dir, `probe-${s}.yaml`), ruleYaml(`probe${s}`, port, `/probe-${s}`));
@@ -101,6 +104,7 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
     }
     const rssAfterMiB = treeRssMiB(pid);
     const peakRssMiB = treePeakMiB(pid);
+    const trims = (await metricValue(instance.opsPort, 'alb_memory_trims_total')) - trimsBefore;
     await sleep(settleMs);
     const settledRssMiB = treeRssMiB(pid);
     const heapUsedMiB = (await metricValue(instance.opsPort, 'nodejs_heap_used_bytes')) / 2 ** 20;
@@ -114,6 +118,7 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
       settledRssMiB,
       heapUsedMiB,
       initialLoadMs,
+      trims,
       processes: processTree(pid).length,
     };
   } finally {

@@ -8,8 +8,8 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The bundle `npm run build` makes (`nx run @alb/alb-instance:build`). */
-export const bundledMain = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** The bundle `npm run build` makes (`nx run @alb/alb-instance:build`); ALB_BENCH_MAIN runs another (A/B runs). */
+export const bundledMain = process.env.ALB_BENCH_MAIN ?? fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 /** The Node flags the launcher (bin/alb-instance.js) and the image run the bundle with. */
 export const launcherNodeArgs = ['--max-semi-space-size=4', '--expose-gc', '--disable-sigusr1'];
@@ -82,6 +82,8 @@ export type RunningInstance = { child: ChildProcess; opsPort: number; startedAt:
 export function startBundledInstance(dir: string, options: { opsPort: number; workers: number }): RunningInstance {
   const args = [
     ...launcherNodeArgs,
+    // Extra Node/V8 flags to try (ALB_BENCH_NODE_ARGS='--heap-growing-percent=30 ...').
+    ...(process.env.ALB_BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
     bundledMain,
     ...['--dir', dir, '--workers', String(options.workers), '--ops-port', String(options.opsPort)],
     ...['--log-level', 'warn'],

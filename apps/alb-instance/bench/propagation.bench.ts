@@ -4,6 +4,7 @@
 //   --sizes 10,1000,10000   rules loaded        --workers N       the instance's --workers (default 1)
 //   --changes 40            changes per burst   --spacing-ms M    write the changes M ms apart instead of each
 //   --json                  one JSON line of results instead of the tables      right after the previous applied
+// ALB_BENCH_NODE_ARGS='--heap-growing-percent=30' adds Node/V8 flags to the instance's (to try settings).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -53,14 +54,14 @@ console.log(
     `node ${process.version})\n`,
 );
 console.log(
-  '| rules loaded | median | p99 | max | RSS before | peak RSS during the burst | RSS right after | RSS settled | heap used | peak incl. initial load | initial load |',
+  '| rules loaded | median | p99 | max | RSS before | peak RSS during the burst | RSS right after | RSS settled | heap used | trims in the burst | peak incl. initial load | initial load |',
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows)
   console.log(
     `| ${r.rules} | ${percentile(r.propagationMs, 0.5).toFixed(0)} ms | ${percentile(r.propagationMs, 0.99).toFixed(0)} ms | ` +
       `${r.propagationMs.at(-1)!.toFixed(0)} ms | ${mib(r.rssBeforeMiB)} | ${mib(r.peakRssMiB)} | ${mib(r.rssAfterMiB)} | ` +
-      `${mib(r.settledRssMiB)} | ${mib(r.heapUsedMiB)} | ${mib(r.peakSinceStartMiB)} | ${r.initialLoadMs} ms |`,
+      `${mib(r.settledRssMiB)} | ${mib(r.heapUsedMiB)} | ${r.trims} | ${mib(r.peakSinceStartMiB)} | ${r.initialLoadMs} ms |`,
   );
 console.log(
   `\nMemory: VmRSS / VmHWM of the instance's ${rows[0]!.processes} process(es) (main${workers > 1 ? ' + worker processes' : ''}), ` +

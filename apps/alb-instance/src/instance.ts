@@ -85,9 +85,14 @@ export async function startInstance(
   const trimmer = new MemoryTrimmer({
     clock: systemClock,
     gc: exposedGc(),
-    onTrim: ({ rssBefore, rssAfter, ms }) => {
+    onTrim: ({ rssBefore, rssAfter, ms, during }) => {
       metrics.memoryTrims++;
-      pipelineLog.debug({ rssBefore, rssAfter, ms }, 'memory given back after config changes settled');
+      pipelineLog.debug(
+        { rssBefore, rssAfter, ms },
+        during === 'quiet'
+          ? 'memory given back after config changes settled'
+          : 'memory given back during a burst of changes',
+      );
     },
     onError: (error) => {
       metrics.housekeepingErrors++;

@@ -62,11 +62,78 @@ t.test('an error reading the memory figures (EMFILE) is counted and reported, ne
     onError: (error) => errors.push(error),
   });
   trimmer.noteApply();
+  t.equal(trimmer.errors, 1, 'the burst check after an apply: counted');
   await clock.advance(1000);
-  t.equal(trimmer.errors, 1, 'counted');
-  t.match(errors, [{ code: 'EMFILE' }], 'reported');
+  t.equal(trimmer.errors, 2, 'the trim once quiet: counted');
+  t.match(errors, [{ code: 'EMFILE' }, { code: 'EMFILE' }], 'reported');
   t.equal(calls, 0, 'no GC without the figures');
   trimmer.noteApply();
   await clock.advance(1000);
-  t.equal(trimmer.errors, 2, 'and the next trim still runs');
+  t.equal(trimmer.errors, 4, 'and the next trims still run');
+});
+
+t.test('during a burst: trims right after the apply that took RSS a budget above the last trim', async (t) => {
+  const clock = manualClock();
+  let rss = 200 * MB;
+  const heapTotal = 180 * MB;
+  const calls: unknown[] = [];
+  const reports: Array<{ during: string; rssBefore: number }> = [];
+  const trimmer = new MemoryTrimmer({
+    clock,
+    gc: (options) => {
+      calls.push(options);
+      rss = 210 * MB;
+    },
+    memory: () => ({ rss, heapTotal }),
+    quietMs: 1000,
+    burstBudgetBytes: 48 * MB,
+    onTrim: (report) => reports.push(report),
+  });
+  // A burst: applies 100 ms apart, RSS growing 20 MB each (the heap grows with it: no slack for the quiet trim).
+  trimmer.noteApply();
+  for (let i = 0; i < 2; i++) {
+    await clock.advance(100);
+    rss += 20 * MB;
+    trimmer.noteApply();
+  }
+  t.equal(calls.length, 0, '40 MB over the first apply: within the budget');
+  await clock.advance(100);
+  rss += 20 * MB;
+  trimmer.noteApply();
+  t.same(calls, [{ type: 'major', execution: 'sync', flavor: 'last-resort' }], '60 MB over: trimmed at once');
+  t.match(reports, [{ during: 'burst', rssBefore: 260 * MB }]);
+  for (let i = 0; i < 2; i++) {
+    await clock.advance(100);
+    rss += 20 * MB;
+    trimmer.noteApply();
+  }
+  t.equal(calls.length, 1, 'the budget counts from where the trim left RSS (210 MB), not from the first apply');
+  await clock.advance(100);
+  rss += 20 * MB;
+  trimmer.noteApply();
+  t.equal(calls.length, 2, '60 MB over 210 MB: trimmed again');
+  await clock.advance(1000);
+  t.equal(calls.length, 2, 'once quiet: nothing more to give back (RSS near the heap), no third GC');
+  trimmer.stop();
+});
+
+t.test('a config that stays bigger moves the floor: no trim after every apply', async (t) => {
+  const clock = manualClock();
+  let rss = 200 * MB;
+  let calls = 0;
+  const trimmer = new MemoryTrimmer({
+    clock,
+    // Live data grew: a trim gives nothing back.
+    gc: () => calls++,
+    memory: () => ({ rss, heapTotal: rss }),
+    burstBudgetBytes: 48 * MB,
+  });
+  trimmer.noteApply();
+  rss = 300 * MB;
+  trimmer.noteApply();
+  t.equal(calls, 1);
+  trimmer.noteApply();
+  trimmer.noteApply();
+  t.equal(calls, 1, 'measured from 300 MB now');
+  trimmer.stop();
 });

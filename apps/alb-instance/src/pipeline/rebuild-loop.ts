@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { ApplyResult, DataPlaneConfig } from '@alb/proxy-core';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { Snapshot } from '../objects/object-store.ts';
 import type { BuildResult } from '../policy/build-policy.ts';
 import { Backoff } from './backoff.ts';
+import { hashConfig } from './config-hash.ts';
 import type { Clock } from './clock.ts';
 import { Debouncer } from './debouncer.ts';
 
@@ -151,11 +151,6 @@ export class RebuildLoop {
       // Reporting must not end the process either.
     }
   }
-}
-
-/** The config's identity: builds are deterministic, so equal configs hash equally. */
-export function hashConfig(config: DataPlaneConfig): string {
-  return createHash('sha256').update(JSON.stringify(config)).digest('hex');
 }
 
 /** Diagnostics not seen in the previous rebuild (so a log shows each problem once, not on every change). */
