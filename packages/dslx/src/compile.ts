@@ -1,128 +1,245 @@
 import { DslxError } from './errors.ts';
 import { parseCidr, parseIp, type CidrBlock, type ParsedIp } from './ip.ts';
 import { RequestView } from './request-view.ts';
-import { compileSafeRegex } from './safe-regex.ts';
+import { LazySafeRegex, type SafeRegex } from './safe-regex.ts';
 import { parseDslx, type ParsedRow, type ParsedTerm } from './syntax.ts';
 import type { CompiledDslx, MatchRequest } from './types.ts';
 
-/** A compiled term or rule: reads what it needs from the request view. */
-export type ViewMatcher = (view: RequestView) => boolean;
-type ValueGetter = (view: RequestView) => string | undefined;
-type RowPredicate = (value: string, view: RequestView) => boolean;
+/** What a term reads from the request. `none` is a term without rows: it reads nothing and always holds. */
+export const sources = { none: 0, host: 1, url: 2, method: 3, srcIp: 4, header: 5, param: 6, cookie: 7 } as const;
 
-const always = (): boolean => true;
+/** How a row tests the value; `anyRow` is a term of several rows (its `arg` is the list of `Row`s). */
+export const ops = {
+  eq: 0,
+  inList: 1,
+  inSet: 2,
+  startsWith: 3,
+  endsWith: 4,
+  wildcardHost: 5,
+  regex: 6,
+  rangeText: 7,
+  rangeIp: 8,
+  rangeSrcIp: 9,
+  always: 10,
+  pathPrefix: 11,
+  pathRoot: 12,
+  cidr: 13,
+  anyRow: 14,
+} as const;
+
+/** One row: an operator code and its prepared argument (a string, a Set, a SafeRegex, IP bounds, CIDR blocks). */
+export class Row {
+  readonly op: number;
+  readonly arg: unknown;
+
+  constructor(op: number, arg: unknown) {
+    this.op = op;
+    this.arg = arg;
+  }
+}
 
 /**
- * Compiles DSLX into a matcher. All the work (regexes, IP ranges, sets) happens here, once; matching only reads
- * the request. Throws a DslxError listing every problem when the DSLX is invalid.
+ * A compiled term as plain data: which value it reads and how it tests it. No closures: a rule table of 100k rules
+ * holds 100k small objects of one shape (and identical terms share one), and matching runs one monomorphic switch.
+ * A term of one row keeps that row's `op` and `arg` inline.
+ */
+export class TermMatcher {
+  readonly source: number;
+  /** The header, query parameter or cookie name; '' for the other sources. */
+  readonly key: string;
+  readonly op: number;
+  readonly arg: unknown;
+
+  constructor(source: number, key: string, op: number, arg: unknown) {
+    this.source = source;
+    this.key = key;
+    this.op = op;
+    this.arg = arg;
+  }
+
+  /** Every operator, EXIST included, is false when the value is absent. */
+  test(view: RequestView): boolean {
+    const value = readValue(view, this.source, this.key);
+    if (value === undefined) return false;
+    if (this.op !== ops.anyRow) return testRow(this.op, this.arg, value, view);
+    const rows = this.arg as readonly Row[];
+    for (let i = 0; i < rows.length; i++) if (testRow(rows[i]!.op, rows[i]!.arg, value, view)) return true;
+    return false;
+  }
+}
+
+/** True when terms[from..to) all hold. */
+export function allHold(terms: readonly TermMatcher[], from: number, to: number, view: RequestView): boolean {
+  for (let i = from; i < to; i++) if (!terms[i]!.test(view)) return false;
+  return true;
+}
+
+/**
+ * Compiles DSLX into a matcher. The work (IP ranges, sets) happens here, once; a regex is compiled on its first
+ * use (validation already proved it compiles); matching only reads the request. Throws a DslxError listing every problem when the DSLX is invalid.
  */
 export function compile(dslx: unknown): CompiledDslx {
-  const matcher = compileViewMatcher(dslx);
-  return { match: (req: MatchRequest) => matcher(new RequestView(req)) };
-}
-
-export function compileViewMatcher(dslx: unknown): ViewMatcher {
-  return andAll(compileTerms(dslx));
-}
-
-/** One matcher per term, in order (for explanations: which term failed). Throws DslxError when invalid. */
-export function compileTerms(dslx: unknown): ViewMatcher[] {
   const { terms, issues } = parseDslx(dslx);
   if (issues.length > 0) throw new DslxError(issues);
-  return compileParsedTerms(terms);
+  const matchers = terms.map((term) => compileTerm(term));
+  return { match: (req: MatchRequest) => allHold(matchers, 0, matchers.length, new RequestView(req)) };
 }
 
-/** Compiles terms that `parseDslx` accepted. */
-export function compileParsedTerms(terms: ParsedTerm[]): ViewMatcher[] {
-  return terms.map(compileTerm);
-}
+/**
+ * Identical one-row, one-argument terms (nearly all terms) compiled once: rules that share a host (every path of
+ * an Ingress host) share its term object. Keyed by the argument, whose hash the string already caches, so
+ * interning costs no key text. Lives for one table build.
+ */
+export class TermInterner {
+  private readonly byArg = new Map<string, Interned>();
 
-export function andAll(terms: ViewMatcher[]): ViewMatcher {
-  if (terms.length === 0) return always;
-  if (terms.length === 1) return terms[0]!;
-  if (terms.length === 2) {
-    const [a, b] = terms as [ViewMatcher, ViewMatcher];
-    return (view) => a(view) && b(view);
+  get(term: ParsedTerm): TermMatcher {
+    if (term.rows.length !== 1 || term.rows[0]!.args.length !== 1) return compileTerm(term);
+    const { op, args } = term.rows[0]!;
+    const arg = args[0]!;
+    const first = this.byArg.get(arg);
+    for (let entry = first; entry !== undefined; entry = entry.next) {
+      if (entry.type === term.type && entry.key === term.key && entry.op === op) return entry.matcher;
+    }
+    const matcher = compileTerm(term);
+    this.byArg.set(arg, { type: term.type, key: term.key, op, matcher, next: first });
+    return matcher;
   }
-  return (view) => {
-    for (let i = 0; i < terms.length; i++) if (!terms[i]!(view)) return false;
-    return true;
-  };
 }
 
-function compileTerm(term: ParsedTerm): ViewMatcher {
-  // ALB skips a term without rows, so it constrains nothing.
-  if (term.rows.length === 0) return always;
-  const get = valueGetter(term);
-  const rows = term.rows.map((row) => compileRow(term, row));
-  // Every operator, EXIST included, is false when the value is absent.
-  if (rows.length === 1) {
-    const row = rows[0]!;
-    return (view) => {
-      const value = get(view);
-      return value !== undefined && row(value, view);
-    };
-  }
-  return (view) => {
-    const value = get(view);
-    if (value === undefined) return false;
-    for (let i = 0; i < rows.length; i++) if (rows[i]!(value, view)) return true;
-    return false;
-  };
-}
+type Interned = {
+  type: ParsedTerm['type'];
+  key: string | undefined;
+  op: string;
+  matcher: TermMatcher;
+  next: Interned | undefined;
+};
 
-function valueGetter(term: ParsedTerm): ValueGetter {
+const sourceOf = {
+  HOST: sources.host,
+  URL: sources.url,
+  METHOD: sources.method,
+  SRC_IP: sources.srcIp,
+  HEADER: sources.header,
+  PARAM: sources.param,
+  COOKIE: sources.cookie,
+} as const;
+
+/** Compiles one term that `parseDslx` accepted. */
+export function compileTerm(term: ParsedTerm): TermMatcher {
+  // ALB skips a term without rows, so it constrains nothing (and does not even need the value).
+  if (term.rows.length === 0) return new TermMatcher(sources.none, '', ops.always, null);
+  const source = sourceOf[term.type];
   const key = term.key ?? '';
-  switch (term.type) {
-    case 'HOST':
-      return (view) => view.host();
-    case 'URL':
-      return (view) => view.path();
-    case 'METHOD':
-      return (view) => view.method();
-    case 'SRC_IP':
-      return (view) => view.srcIp();
-    case 'HEADER':
-      return (view) => view.header(key);
-    case 'PARAM':
-      return (view) => view.param(key);
-    case 'COOKIE':
-      return (view) => view.cookie(key);
+  if (term.rows.length === 1) {
+    const row = compileRow(term, term.rows[0]!);
+    return new TermMatcher(source, key, row.op, row.arg);
+  }
+  return new TermMatcher(source, key, ops.anyRow, Object.freeze(term.rows.map((row) => compileRow(term, row))));
+}
+
+function readValue(view: RequestView, source: number, key: string): string | undefined {
+  switch (source) {
+    case sources.host:
+      return view.host();
+    case sources.url:
+      return view.path();
+    case sources.method:
+      return view.method();
+    case sources.srcIp:
+      return view.srcIp();
+    case sources.header:
+      return view.header(key);
+    case sources.param:
+      return view.param(key);
+    case sources.cookie:
+      return view.cookie(key);
+    default:
+      return '';
   }
 }
 
-function compileRow(term: ParsedTerm, row: ParsedRow): RowPredicate {
+function testRow(op: number, arg: unknown, value: string, view: RequestView): boolean {
+  switch (op) {
+    case ops.eq:
+      return value === arg;
+    case ops.startsWith:
+      return value.startsWith(arg as string);
+    case ops.pathPrefix: {
+      const base = arg as string;
+      return value.startsWith(base) && (value.length === base.length || value.charCodeAt(base.length) === 47);
+    }
+    case ops.inList:
+      return (arg as readonly string[]).includes(value);
+    case ops.inSet:
+      return (arg as ReadonlySet<string>).has(value);
+    case ops.endsWith:
+      return value.endsWith(arg as string);
+    case ops.wildcardHost: {
+      // The first dot of the host must be where the suffix starts, with at least one character before it.
+      const suffix = arg as string;
+      return (
+        value.length > suffix.length && value.endsWith(suffix) && value.indexOf('.') === value.length - suffix.length
+      );
+    }
+    case ops.regex:
+      return (arg as SafeRegex).test(value);
+    case ops.rangeText: {
+      const [low, high] = arg as readonly [string, string];
+      return value >= low && value <= high; // ALB: non-IP bounds compare as strings
+    }
+    case ops.rangeIp:
+      return inIpRange(parseIp(value), arg as readonly [ParsedIp, ParsedIp]);
+    case ops.rangeSrcIp:
+      return inIpRange(view.srcIpParsed(), arg as readonly [ParsedIp, ParsedIp]);
+    case ops.cidr:
+      return inCidr(view.srcIpParsed(), arg as readonly CidrBlock[]);
+    default: // always, pathRoot
+      return true;
+  }
+}
+
+function compileRow(term: ParsedTerm, row: ParsedRow): Row {
   // Host compare is case-insensitive: the request host is lower-cased, so the arguments are too.
-  const args = term.type === 'HOST' ? row.args.map((a) => a.toLowerCase()) : row.args;
+  const args = term.type === 'HOST' ? row.args.map(lowerCase) : row.args;
   const arg = args[0]!;
   switch (row.op) {
     case 'EQ':
-      return (value) => value === arg;
+      return new Row(ops.eq, arg);
     case 'IN':
-      return inPredicate(args);
+      return args.length <= 4 ? new Row(ops.inList, Object.freeze(args.slice())) : new Row(ops.inSet, new Set(args));
     case 'STARTS_WITH':
-      return (value) => value.startsWith(arg);
+      return new Row(ops.startsWith, arg);
     case 'ENDS_WITH':
-      return term.type === 'HOST' && isWildcardHost(arg) ? oneLabelWildcard(arg) : (value) => value.endsWith(arg);
-    case 'REGEX': {
-      const re = compileSafeRegex(arg);
-      return (value) => re.test(value);
+      return term.type === 'HOST' && isWildcardHost(arg)
+        ? new Row(ops.wildcardHost, wildcardSuffix(arg))
+        : new Row(ops.endsWith, arg);
+    case 'REGEX':
+      return new Row(ops.regex, new LazySafeRegex(arg));
+    case 'RANGE': {
+      const lowIp = parseIp(args[0]!);
+      const highIp = parseIp(args[1]!);
+      if (lowIp === null || highIp === null) return new Row(ops.rangeText, Object.freeze([args[0]!, args[1]!]));
+      return new Row(term.type === 'SRC_IP' ? ops.rangeSrcIp : ops.rangeIp, Object.freeze([lowIp, highIp]));
     }
-    case 'RANGE':
-      return rangePredicate(term.type === 'SRC_IP', args[0]!, args[1]!);
     case 'EXIST':
-      return always;
-    case 'PATH_PREFIX':
-      return pathPrefixPredicate(arg);
+      return new Row(ops.always, null);
+    case 'PATH_PREFIX': {
+      const base = pathPrefixBase(arg);
+      return base === '' ? new Row(ops.pathRoot, '') : new Row(ops.pathPrefix, base); // "/" covers every path
+    }
     case 'CIDR':
-      return cidrPredicate(args.map((a) => parseCidr(a)!));
+      return new Row(ops.cidr, Object.freeze(args.map((a) => parseCidr(a)!)));
   }
 }
 
-function inPredicate(args: string[]): RowPredicate {
-  if (args.length <= 4) return (value) => args.includes(value);
-  const set = new Set(args);
-  return (value) => set.has(value);
+/** Lower-case, returning the same string when it already is (no copy per host argument). */
+function lowerCase(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c > 127) return text.toLowerCase();
+  }
+  return text;
 }
 
 /** `*.d` and `.d` as host arguments: exactly one non-empty label before `.d`. */
@@ -135,13 +252,6 @@ export function wildcardSuffix(arg: string): string {
   return arg.slice(arg.indexOf('.'));
 }
 
-function oneLabelWildcard(arg: string): RowPredicate {
-  const suffix = wildcardSuffix(arg);
-  // The first dot of the host must be where the suffix starts, with at least one character before it.
-  return (value) =>
-    value.length > suffix.length && value.endsWith(suffix) && value.indexOf('.') === value.length - suffix.length;
-}
-
 /** Segment-aware prefix: `/foo` matches `/foo`, `/foo/` and `/foo/x`, never `/foobar`. */
 export function pathPrefixBase(arg: string): string {
   let end = arg.length;
@@ -149,36 +259,18 @@ export function pathPrefixBase(arg: string): string {
   return arg.slice(0, end);
 }
 
-function pathPrefixPredicate(arg: string): RowPredicate {
-  const base = pathPrefixBase(arg);
-  if (base === '') return always; // "/" covers every path
-  return (value) => value.startsWith(base) && (value.length === base.length || value.charCodeAt(base.length) === 47);
+function inIpRange(ip: ParsedIp | null, [low, high]: readonly [ParsedIp, ParsedIp]): boolean {
+  return ip !== null && ip.family === low.family && ip.value >= low.value && ip.value <= high.value;
 }
 
-function rangePredicate(isSrcIp: boolean, low: string, high: string): RowPredicate {
-  const lowIp = parseIp(low);
-  const highIp = parseIp(high);
-  if (lowIp === null || highIp === null) {
-    return (value) => value >= low && value <= high; // ALB: non-IP bounds compare as strings
-  }
-  const ipOf = isSrcIp ? (_: string, view: RequestView) => view.srcIpParsed() : (value: string) => parseIp(value);
-  return (value, view) => {
-    const ip = ipOf(value, view);
-    return ip !== null && ip.family === lowIp.family && ip.value >= lowIp.value && ip.value <= highIp.value;
-  };
-}
-
-function cidrPredicate(blocks: CidrBlock[]): RowPredicate {
-  return (_value, view) => {
-    const ip: ParsedIp | null = view.srcIpParsed();
-    if (ip === null) return false;
-    for (const block of blocks) {
-      if (block.family === 4 && ip.family === 4) {
-        if ((ip.value & block.mask) >>> 0 === block.network) return true;
-      } else if (block.family === 6 && ip.family === 6) {
-        if ((ip.value & block.mask) === block.network) return true;
-      }
+function inCidr(ip: ParsedIp | null, blocks: readonly CidrBlock[]): boolean {
+  if (ip === null) return false;
+  for (const block of blocks) {
+    if (block.family === 4 && ip.family === 4) {
+      if ((ip.value & block.mask) >>> 0 === block.network) return true;
+    } else if (block.family === 6 && ip.family === 6) {
+      if ((ip.value & block.mask) === block.network) return true;
     }
-    return false;
-  };
+  }
+  return false;
 }

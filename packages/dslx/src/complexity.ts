@@ -1,6 +1,5 @@
+import { utf8Length } from './byte-length.ts';
 import type { DslxTerm } from './types.ts';
-
-const utf8 = new TextEncoder();
 
 /**
  * ALB's ComplexPriority (`DSLX.Priority()`): the more specific a rule, the higher. A HOST term counts by the
@@ -30,5 +29,5 @@ export function complexity(dslx: DslxTerm[]): number {
 }
 
 function byteLength(text: unknown): number {
-  return typeof text === 'string' ? utf8.encode(text).length : 0;
+  return typeof text === 'string' ? utf8Length(text) : 0;
 }

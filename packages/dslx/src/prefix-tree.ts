@@ -1,4 +1,10 @@
 /**
+ * An ascending list of rule indices. A list of one is stored as the bare index: most lists hold one rule, and a
+ * number costs nothing next to an array (an array of one takes ~56 bytes).
+ */
+export type IndexList = number | readonly number[];
+
+/**
  * A radix tree of string prefixes, each carrying an ascending list of rule indices. `collect(text)` yields the
  * lists of every stored prefix of `text`, walking edge labels with `startsWith`: no allocation per lookup.
  */
@@ -37,13 +43,14 @@ export class PrefixTree {
   }
 
   /** Pushes onto `out` the index list of each stored prefix of `text`, shortest first. */
-  collect(text: string, out: number[][]): void {
+  collect(text: string, out: IndexList[]): void {
     let node = this.root;
     let pos = 0;
     for (;;) {
       if (node.indices !== null) out.push(node.indices);
-      if (node.children === null || pos >= text.length) return;
-      const child = node.children.get(text.charCodeAt(pos));
+      const children = node.children;
+      if (children === null || pos >= text.length) return;
+      const child = children.get(text.charCodeAt(pos));
       if (child === undefined || !text.startsWith(child.label, pos)) return;
       pos += child.label.length;
       node = child;
@@ -53,19 +60,29 @@ export class PrefixTree {
   isEmpty(): boolean {
     return this.root.indices === null && this.root.children === null;
   }
+
+  /** Once every prefix is in: lists of one become bare indices, the others exact-size arrays. Returns this. */
+  compacted(): this {
+    const pending = [this.root];
+    for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+      if (node.indices !== null) node.indices = compactList(node.indices as number[]);
+      if (node.children !== null) pending.push(...node.children.values());
+    }
+    return this;
+  }
 }
 
 class PrefixNode {
   label: string;
   children: Map<number, PrefixNode> | null = null;
-  indices: number[] | null = null;
+  indices: IndexList | null = null;
 
   constructor(label: string) {
     this.label = label;
   }
 
   add(index: number): void {
-    appendIndex((this.indices ??= []), index);
+    appendIndex((this.indices ??= []) as number[], index);
   }
 }
 
@@ -80,3 +97,11 @@ function commonLength(label: string, text: string, from: number): number {
 export function appendIndex(list: number[], index: number): void {
   if (list.length === 0 || list[list.length - 1] !== index) list.push(index);
 }
+
+/** A list built by pushing, stored at its final size: one index bare, more in an exact-size array. */
+export function compactList(list: readonly number[]): IndexList {
+  if (list.length === 0) return noIndices;
+  return list.length === 1 ? list[0]! : list.slice();
+}
+
+const noIndices: readonly number[] = Object.freeze([]);

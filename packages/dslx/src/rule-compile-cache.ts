@@ -1,15 +1,15 @@
-import type { ViewMatcher } from './compile.ts';
-import type { ParsedTerm } from './syntax.ts';
+import type { TermMatcher } from './compile.ts';
 import type { ValidationIssue } from './types.ts';
 
-/** Everything about a rule that depends only on its dslx: validation, compiled matchers, sort keys. */
+/**
+ * Everything about a rule that depends only on its dslx: validation, one compiled matcher per term (in dslx
+ * order; none when there are issues), sort keys.
+ */
 export type CompiledRule = {
-  terms: ParsedTerm[];
-  issues: ValidationIssue[];
-  matchers: ViewMatcher[];
-  matcher: ViewMatcher;
-  complexity: number;
-  internalLength: number;
+  readonly issues: readonly ValidationIssue[];
+  readonly terms: readonly TermMatcher[];
+  readonly complexity: number;
+  readonly internalLength: number;
 };
 
 /**

@@ -1,11 +1,11 @@
-import { andAll, compileParsedTerms, type ViewMatcher } from './compile.ts';
-import { RequestView } from './request-view.ts';
-import { compareRules, type RuleOrderKey } from './rule-order.ts';
-import type { RuleCompileCache } from './rule-compile-cache.ts';
-import { type CompiledRule } from './rule-compile-cache.ts';
-import { RuleIndex } from './rule-index.ts';
+import { allHold, compileTerm, TermInterner, type TermMatcher } from './compile.ts';
 import { complexity } from './complexity.ts';
 import { internalLength } from './internal-form.ts';
+import { RequestView } from './request-view.ts';
+import type { CompiledRule, RuleCompileCache } from './rule-compile-cache.ts';
+import { RuleIndex, type IndexedTerms } from './rule-index.ts';
+import { compareRules, type RuleOrderKey } from './rule-order.ts';
+import type { IndexList } from './prefix-tree.ts';
 import { parseDslx } from './syntax.ts';
 import type { MatchRequest, RuleInput, ValidationIssue } from './types.ts';
 
@@ -38,8 +38,6 @@ export type RuleTable<R extends RuleInput = RuleInput> = {
   readonly skipped: readonly SkippedRule[];
 };
 
-type Entry<R> = { rule: R; key: RuleOrderKey; terms: ViewMatcher[]; matcher: ViewMatcher };
-
 /**
  * Builds an immutable, indexed table. Rules are sorted in ALB's order (priority, complexity, internal length,
  * name); invalid rules are skipped and listed in `skipped`, never thrown. With a `cache`, rules whose dslx was
@@ -50,12 +48,15 @@ export function createRuleTable<R extends RuleInput>(
   options: { cache?: RuleCompileCache } = {},
 ): IndexedRuleTable<R> {
   const cache = options.cache ?? null;
+  const interner = new TermInterner();
+  const compileOne = (dslx: unknown) => compileRule(dslx, interner);
   const skipped: SkippedRule[] = [];
-  const compiled: Array<Entry<R> & { parsed: CompiledRule['terms'] }> = [];
+  const compiled: Array<{ rule: R; key: RuleOrderKey; terms: readonly TermMatcher[] }> = [];
+  let termCount = 0;
   for (const rule of rules) {
-    const done = cache === null ? compileRule(rule.dslx) : cache.get(rule.dslx, compileRule);
+    const done = cache === null ? compileOne(rule.dslx) : cache.get(rule.dslx, compileOne);
     if (done.issues.length > 0) {
-      skipped.push({ name: rule.name, issues: done.issues });
+      skipped.push({ name: rule.name, issues: [...done.issues] });
       continue;
     }
     const key: RuleOrderKey = {
@@ -64,47 +65,60 @@ export function createRuleTable<R extends RuleInput>(
       complexity: done.complexity,
       internalLength: done.internalLength,
     };
-    compiled.push({ rule, key, terms: done.matchers, matcher: done.matcher, parsed: done.terms });
+    compiled.push({ rule, key, terms: done.terms });
+    termCount += done.terms.length;
   }
   compiled.sort((a, b) => compareRules(a.key, b.key));
-  const index = new RuleIndex();
-  const entries: Array<Entry<R>> = compiled.map((entry, i) => {
-    index.add(i, entry.parsed);
-    return { rule: entry.rule, key: entry.key, terms: entry.terms, matcher: entry.matcher };
-  });
-  return new IndexedRuleTable(entries, index, skipped);
+  // Per rule, only parallel arrays: the rule, where its terms start in one shared array, its complexity.
+  const count = compiled.length;
+  const sorted = new Array<R>(count);
+  const complexities = new Float64Array(count);
+  const start = new Int32Array(count + 1);
+  const terms = new Array<TermMatcher>(termCount);
+  let next = 0;
+  for (let i = 0; i < count; i++) {
+    const entry = compiled[i]!;
+    sorted[i] = entry.rule;
+    complexities[i] = entry.key.complexity;
+    start[i] = next;
+    for (const term of entry.terms) terms[next++] = term;
+  }
+  start[count] = next;
+  return new IndexedRuleTable(sorted, { terms, start }, complexities, skipped);
 }
 
-/** Everything about a rule that depends only on its dslx. */
-export function compileRule(dslx: unknown): CompiledRule {
+const noIssues: readonly ValidationIssue[] = Object.freeze([]);
+
+/** Everything about a rule that depends only on its dslx. Identical terms come out as one object via `interner`. */
+export function compileRule(dslx: unknown, interner?: TermInterner): CompiledRule {
   const { terms, issues } = parseDslx(dslx);
-  if (issues.length > 0) return { terms, issues, matchers: [], matcher: () => false, complexity: 0, internalLength: 0 };
-  const matchers = compileParsedTerms(terms);
+  if (issues.length > 0) return { issues, terms: [], complexity: 0, internalLength: 0 };
   const input = dslx as RuleInput['dslx'];
   return {
-    terms,
-    issues,
-    matchers,
-    matcher: andAll(matchers),
+    issues: noIssues, // one shared empty list: a compile cache keeps this object per rule
+    terms: terms.map((term) => (interner === undefined ? compileTerm(term) : interner.get(term))),
     complexity: complexity(input),
     internalLength: internalLength(input),
   };
 }
 
 export class IndexedRuleTable<R extends RuleInput> implements RuleTable<R> {
+  /** Rule i's terms are compiled.terms[compiled.start[i]..compiled.start[i + 1]). */
   readonly rules: readonly R[];
   readonly skipped: readonly SkippedRule[];
-  private readonly entries: ReadonlyArray<Entry<R>>;
+  private readonly compiled: IndexedTerms;
+  private readonly complexities: Float64Array;
   private readonly index: RuleIndex;
   // Scratch space for one lookup at a time (matching is synchronous), so a lookup allocates no arrays.
-  private readonly lists: number[][] = [];
+  private readonly lists: IndexList[] = [];
   private readonly cursors: number[] = [];
 
-  constructor(entries: Array<Entry<R>>, index: RuleIndex, skipped: SkippedRule[]) {
-    this.entries = entries;
-    this.index = index;
+  constructor(rules: R[], compiled: IndexedTerms, complexities: Float64Array, skipped: SkippedRule[]) {
+    this.rules = rules;
+    this.compiled = compiled;
+    this.complexities = complexities;
     this.skipped = skipped;
-    this.rules = entries.map((e) => e.rule);
+    this.index = new RuleIndex(compiled, rules.length);
   }
 
   match(req: MatchRequest): string | null {
@@ -121,13 +135,11 @@ export class IndexedRuleTable<R extends RuleInput> implements RuleTable<R> {
     this.index.collect(view.host(), view.path(), lists);
     const count = lists.length;
     if (count === 0) return null;
-    const entries = this.entries;
+    const rules = this.rules;
     if (count === 1) {
       const only = lists[0]!;
-      for (let i = 0; i < only.length; i++) {
-        const entry = entries[only[i]!]!;
-        if (entry.matcher(view)) return entry.rule;
-      }
+      if (typeof only === 'number') return this.holds(only, view) ? rules[only]! : null;
+      for (let i = 0; i < only.length; i++) if (this.holds(only[i]!, view)) return rules[only[i]!]!;
       return null;
     }
     // Merge the ascending candidate lists, trying each candidate once, lowest index (= first in order) first.
@@ -141,8 +153,10 @@ export class IndexedRuleTable<R extends RuleInput> implements RuleTable<R> {
       for (let l = 0; l < count; l++) {
         const list = lists[l]!;
         const cursor = cursors[l]!;
-        if (cursor < list.length && list[cursor]! < best) {
-          best = list[cursor]!;
+        const candidate =
+          typeof list === 'number' ? (cursor === 0 ? list : -1) : cursor < list.length ? list[cursor]! : -1;
+        if (candidate !== -1 && candidate < best) {
+          best = candidate;
           bestList = l;
         }
       }
@@ -150,33 +164,41 @@ export class IndexedRuleTable<R extends RuleInput> implements RuleTable<R> {
       cursors[bestList]!++;
       if (best === last) continue;
       last = best;
-      const entry = entries[best]!;
-      if (entry.matcher(view)) return entry.rule;
+      if (this.holds(best, view)) return rules[best]!;
     }
   }
 
   /** The reference semantics: every rule in order, first match wins. The index must always agree with it. */
   scanLinear(req: MatchRequest): string | null {
     const view = new RequestView(req);
-    for (const entry of this.entries) if (entry.matcher(view)) return entry.rule.name;
+    for (let i = 0; i < this.rules.length; i++) if (this.holds(i, view)) return this.rules[i]!.name;
     return null;
   }
 
   explain(req: MatchRequest): Explanation {
     const view = new RequestView(req);
     const verdicts: RuleVerdict[] = [];
-    for (const entry of this.entries) {
-      const failedTerm = entry.terms.findIndex((term) => !term(view));
+    const { terms, start } = this.compiled;
+    for (let i = 0; i < this.rules.length; i++) {
+      const rule = this.rules[i]!;
+      let failedTerm = -1;
+      for (let t = start[i]!; t < start[i + 1]! && failedTerm === -1; t++)
+        if (!terms[t]!.test(view)) failedTerm = t - start[i]!;
       const verdict: RuleVerdict = {
-        name: entry.rule.name,
-        priority: entry.key.priority,
-        complexity: entry.key.complexity,
+        name: rule.name,
+        priority: rule.priority,
+        complexity: this.complexities[i]!,
         matched: failedTerm === -1,
       };
       if (failedTerm !== -1) verdict.failedTerm = failedTerm;
       verdicts.push(verdict);
-      if (failedTerm === -1) return { winner: entry.rule.name, rules: verdicts, skipped: [...this.skipped] };
+      if (failedTerm === -1) return { winner: rule.name, rules: verdicts, skipped: [...this.skipped] };
     }
     return { winner: null, rules: verdicts, skipped: [...this.skipped] };
+  }
+
+  private holds(i: number, view: RequestView): boolean {
+    const { terms, start } = this.compiled;
+    return allHold(terms, start[i]!, start[i + 1]!, view);
   }
 }

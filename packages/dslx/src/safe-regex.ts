@@ -57,3 +57,24 @@ export function compileSafeRegex(pattern: string): SafeRegex {
     },
   };
 }
+
+/**
+ * A pattern already accepted by `checkRegex`, compiled on its first use. A compiled RE2JS program takes ~13 KB;
+ * a rule table's regexes then cost memory only once requests reach them (validation already proved they compile).
+ */
+export class LazySafeRegex implements SafeRegex {
+  readonly source: string;
+  private compiled: SafeRegex | null = null;
+
+  constructor(pattern: string) {
+    this.source = pattern;
+  }
+
+  test(input: string): boolean {
+    return (this.compiled ??= compileSafeRegex(this.source)).test(input);
+  }
+
+  exec(input: string): ReturnType<SafeRegex['exec']> {
+    return (this.compiled ??= compileSafeRegex(this.source)).exec(input);
+  }
+}

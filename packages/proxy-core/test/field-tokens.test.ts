@@ -22,6 +22,10 @@ t.test('fieldTokens', async (t) => {
       want: ['close', 'a', 'b'],
     },
     { name: 'empty members dropped', input: ['Connection: , close,'], want: ['close'] },
+    { name: 'near misses of the shared answers', input: ['Connection: keep-alive2'], want: ['keep-alive2'] },
+    { name: 'a longer value', input: ['Connection: closed'], want: ['closed'] },
+    { name: 'a shorter value', input: ['Connection: clos'], want: ['clos'] },
+    { name: 'Close in another case', input: ['Connection: Close'], want: ['close'] },
   ];
   for (const { name, input, want } of table) t.same(tokensOf(input), want, name);
 });

@@ -153,6 +153,21 @@ const clientCases: ClientCase[] = [
     want: 'HTTP/1.1 200 Fine\r\nServer: s\r\nContent-Length: 2\r\n\r\n',
   },
   {
+    name: 'an HTTP/1.0 status line is answered as HTTP/1.1, its reason phrase kept',
+    response: 'HTTP/1.0 404 Not Here\r\nServer: s\r\nContent-Length: 0\r\n\r\n',
+    want: 'HTTP/1.1 404 Not Here\r\nServer: s\r\nContent-Length: 0\r\n\r\n',
+  },
+  {
+    name: 'a status line without a reason phrase gets the separating space',
+    response: 'HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n',
+    want: 'HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n',
+  },
+  {
+    name: 'a status line with an empty reason phrase and no fields',
+    response: 'HTTP/1.1 204 \r\n\r\n',
+    want: 'HTTP/1.1 204 \r\n\r\n',
+  },
+  {
     name: 'Connection cannot remove Content-Length from a response',
     response: 'HTTP/1.1 200 OK\r\nConnection: content-length\r\nContent-Length: 5\r\n\r\n',
     want: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n',

@@ -76,3 +76,14 @@ t.test('HeadBuilder.field writes a safe line and refuses the rest; text and byte
   t.equal(out.toString('latin1'), 'GET / HTTP/1.1\r\nX-Ok: v\r\nA: 1\r\nX-Wide: \xc4\x8a\r\n\r\nbo');
   t.equal(b.build().length, 0, 'build resets the builder');
 });
+
+t.test('HeadBuilder.bytes joins contiguous ranges of one buffer and keeps the others apart', async (t) => {
+  const b = new HeadBuilder();
+  const source = Buffer.from('A: 1\r\nB: 2\r\nC: 3\r\n');
+  const other = Buffer.from('A: 1\r\nB: 2\r\nC: 3\r\n');
+  b.bytes(source, 0, 6).bytes(source, 6, 12).bytes(other, 12, 18).bytes(source, 18, 18).bytes(source, 0, 6);
+  t.equal(b.size, 24);
+  t.equal(b.build().toString('latin1'), 'A: 1\r\nB: 2\r\nC: 3\r\nA: 1\r\n');
+  b.bytes(source, 0, 6).text('x').bytes(source, 6, 12);
+  t.equal(b.build().toString('latin1'), 'A: 1\r\nxB: 2\r\n', 'text between ranges keeps them apart');
+});

@@ -52,8 +52,17 @@ export class HeadBuilder {
     return true;
   }
 
-  /** Bytes of a head the strict parser accepted (a field line, a reason phrase), copied as they are. */
+  /**
+   * Bytes of a head the strict parser accepted (a field line, a reason phrase), copied as they are. Bytes that
+   * continue the previous piece (the next kept field line) extend it: one copy for a run of kept lines.
+   */
   bytes(source: Buffer, start: number, end: number): this {
+    const last = this.count - 1;
+    if (last >= 0 && this.ends[last] === start && this.sources[last] === source) {
+      this.ends[last] = end;
+      this.length += end - start;
+      return this;
+    }
     this.piece(source, start, end);
     return this;
   }
@@ -79,8 +88,13 @@ export class HeadBuilder {
     const sources = this.sources;
     for (let i = 0; i < this.count; i++) {
       const source = sources[i]!;
-      if (typeof source === 'string') at += out.write(source, at, 'latin1');
-      else {
+      if (typeof source === 'string') {
+        if (source.length <= shortText) {
+          // A CRLF or a status line start: a loop is cheaper than a call into C++ for a few bytes.
+          for (let c = 0; c < source.length; c++) out[at + c] = source.charCodeAt(c);
+          at += source.length;
+        } else at += out.write(source, at, 'latin1');
+      } else {
         at += source.copy(out, at, this.starts[i], this.ends[i]);
         sources[i] = ''; // a kept reference would hold a client's or upstream's buffer alive until overwritten
       }
@@ -90,5 +104,8 @@ export class HeadBuilder {
     return at;
   }
 }
+
+/** Texts up to this length are copied by a loop (text pieces are latin1: every code unit is one byte). */
+const shortText = 16;
 
 export const headBuilder = new HeadBuilder();

@@ -85,6 +85,22 @@ export function fieldName(buf: Buffer, fields: HeaderFields, index: number): str
   return buf.toString('latin1', start, start + fields.names[index]!.length);
 }
 
+/** Where `fieldIndex` says a field is absent, or repeated. */
+export const ABSENT = -1;
+export const REPEATED = -2;
+
+/** The index of the one field named `lowerName`; `ABSENT`, or `REPEATED` when it occurs more than once. */
+export function fieldIndex(fields: HeaderFields, lowerName: string): number {
+  const names = fields.names;
+  let found = ABSENT;
+  for (let f = 0; f < names.length; f++) {
+    if (names[f] !== lowerName) continue;
+    if (found !== ABSENT) return REPEATED;
+    found = f;
+  }
+  return found;
+}
+
 /** The single value of a field; `null` when absent, `false` when repeated. */
 export function singleField(buf: Buffer, fields: HeaderFields, lowerName: string): string | null | false {
   let found = -1;
@@ -117,10 +133,18 @@ export function fieldTokens(buf: Buffer, fields: HeaderFields, lowerName: string
     for (const token of splitTokens(fieldValue(buf, fields, f))) tokens.push(token);
   }
   if (tokens !== null || first === -1) return tokens;
-  const value = fieldValue(buf, fields, first);
-  if (value === 'keep-alive') return keepAliveOnly;
-  if (value === 'close') return closeOnly;
-  return splitTokens(value);
+  // Compared as bytes: the common values need no string.
+  if (valueEquals(buf, fields, first, 'keep-alive')) return keepAliveOnly;
+  if (valueEquals(buf, fields, first, 'close')) return closeOnly;
+  return splitTokens(fieldValue(buf, fields, first));
+}
+
+/** Whether the value of field `index` is exactly `text` (ASCII). */
+function valueEquals(buf: Buffer, fields: HeaderFields, index: number, text: string): boolean {
+  const start = fields.offsets[index * 4 + 1]!;
+  if (fields.offsets[index * 4 + 2]! - start !== text.length) return false;
+  for (let i = 0; i < text.length; i++) if (buf[start + i] !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Comma-separated tokens, trimmed and lower-cased, empty ones dropped. */
@@ -137,12 +161,17 @@ export function splitTokens(value: string): string[] {
   return tokens;
 }
 
-/** 1 to 15 decimal digits (below 2^53), nothing else: no sign, no spaces, no lists ("5, 5"). -1 if invalid. */
-export function parseContentLength(value: string): number {
-  if (value.length === 0 || value.length > 15) return -1;
+/**
+ * The value of field `index` as a Content-Length: 1 to 15 decimal digits (below 2^53), nothing else: no sign, no
+ * spaces, no lists ("5, 5"). -1 if invalid. Read from the bytes: no string is made.
+ */
+export function contentLengthValue(buf: Buffer, fields: HeaderFields, index: number): number {
+  const start = fields.offsets[index * 4 + 1]!;
+  const end = fields.offsets[index * 4 + 2]!;
+  if (end === start || end - start > 15) return -1;
   let n = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
     if (c < 48 || c > 57) return -1;
     n = n * 10 + (c - 48);
   }

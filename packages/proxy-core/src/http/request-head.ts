@@ -1,6 +1,14 @@
 import { METHODS } from 'node:http';
 import { CR, HOST, LF, SP, TARGET, TOKEN } from './chars.ts';
-import { fieldTokens, parseContentLength, parseHeaderFields, type HeaderFields } from './header-fields.ts';
+import {
+  ABSENT,
+  contentLengthValue,
+  fieldIndex,
+  fieldTokens,
+  parseHeaderFields,
+  REPEATED,
+  type HeaderFields,
+} from './header-fields.ts';
 import type { HeadError } from './head-error.ts';
 import { parseVersion } from './http-version.ts';
 import type { HttpLimits } from './limits.ts';
@@ -69,17 +77,17 @@ export function parseRequestHead(buf: Buffer, end: number, limits: HttpLimits): 
   if (host === null && version === 1) return { status: 400, reason: 'missing Host header' };
   if (host !== null && !isValidHost(host)) return { status: 400, reason: 'invalid Host header' };
 
-  const contentLengthField = singleHeader(headers, 'content-length');
-  if (contentLengthField === false) return { status: 400, reason: 'duplicate Content-Length' };
-  const contentLength = contentLengthField === null ? -1 : parseContentLength(contentLengthField);
-  if (contentLengthField !== null && contentLength === -1) return { status: 400, reason: 'invalid Content-Length' };
+  const contentLengthField = headers['content-length'] === undefined ? ABSENT : fieldIndex(fields, 'content-length');
+  if (contentLengthField === REPEATED) return { status: 400, reason: 'duplicate Content-Length' };
+  const contentLength = contentLengthField === ABSENT ? -1 : contentLengthValue(buf, fields, contentLengthField);
+  if (contentLengthField !== ABSENT && contentLength === -1) return { status: 400, reason: 'invalid Content-Length' };
 
   const transferEncoding = singleHeader(headers, 'transfer-encoding');
   if (transferEncoding === false) return { status: 400, reason: 'duplicate Transfer-Encoding' };
   let chunked = false;
   if (transferEncoding !== null) {
     if (version === 0) return { status: 400, reason: 'Transfer-Encoding in an HTTP/1.0 request' };
-    if (contentLengthField !== null) return { status: 400, reason: 'both Content-Length and Transfer-Encoding' };
+    if (contentLengthField !== ABSENT) return { status: 400, reason: 'both Content-Length and Transfer-Encoding' };
     // Only chunked is understood; anything else could be framed differently by the next hop.
     if (transferEncoding.toLowerCase() !== 'chunked') return { status: 501, reason: 'unsupported Transfer-Encoding' };
     chunked = true;

@@ -1,9 +1,12 @@
 import { CR, FIELD_VALUE, LF, SP } from './chars.ts';
 import {
+  ABSENT,
+  contentLengthValue,
+  fieldIndex,
   fieldTokens,
   fieldValue,
-  parseContentLength,
   parseHeaderFields,
+  REPEATED,
   singleField,
   type HeaderFields,
 } from './header-fields.ts';
@@ -50,13 +53,13 @@ export function parseResponseHead(buf: Buffer, end: number, method: string, limi
   const fields = parseHeaderFields(buf, reasonEnd + 2, end, limits.maxHeaderCount, false);
   if ('status' in fields) return `upstream ${fields.reason}`;
 
-  const contentLengthField = singleField(buf, fields, 'content-length');
-  if (contentLengthField === false) return 'duplicate Content-Length';
-  const contentLength = contentLengthField === null ? -1 : parseContentLength(contentLengthField);
-  if (contentLengthField !== null && contentLength === -1) return 'invalid Content-Length';
+  const contentLengthField = fieldIndex(fields, 'content-length');
+  if (contentLengthField === REPEATED) return 'duplicate Content-Length';
+  const contentLength = contentLengthField === ABSENT ? -1 : contentLengthValue(buf, fields, contentLengthField);
+  if (contentLengthField !== ABSENT && contentLength === -1) return 'invalid Content-Length';
   const transferEncoding = singleField(buf, fields, 'transfer-encoding');
   if (transferEncoding === false) return 'duplicate Transfer-Encoding';
-  if (transferEncoding !== null && contentLengthField !== null) return 'both Content-Length and Transfer-Encoding';
+  if (transferEncoding !== null && contentLengthField !== ABSENT) return 'both Content-Length and Transfer-Encoding';
   // Only chunked is understood; a body in another coding cannot be framed safely (nginx answers 502 too).
   if (transferEncoding !== null && transferEncoding.toLowerCase() !== 'chunked') return 'unsupported Transfer-Encoding';
 

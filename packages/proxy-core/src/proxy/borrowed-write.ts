@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import type { HeadBuilder } from '../http/head-builder.ts';
+import { lastWriteKept, writeToSocket } from './socket-write.ts';
 
 /**
  * One read of the shared read buffers (64 KiB) and a little more: a response's head and its first body bytes come
@@ -47,8 +48,8 @@ export function writeHead(stream: Writable, builder: HeadBuilder, tail?: Buffer,
 }
 
 function writeScratch(stream: Writable, length: number): boolean {
-  const writable = stream.write(scratch.subarray(0, length));
-  if (stream.writableLength !== 0) {
+  const writable = writeToSocket(stream, scratch.subarray(0, length));
+  if (lastWriteKept()) {
     scratch = Buffer.allocUnsafe(scratchBytes);
     replaced++;
   }

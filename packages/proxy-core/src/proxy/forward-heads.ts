@@ -201,7 +201,10 @@ export function buildClientHead(
   const offsets = fields.offsets;
   const tokens = response.connectionTokens;
   const b = headBuilder;
-  b.text(`HTTP/1.1 ${response.status} `).bytes(source, response.reasonStart, response.reasonEnd).text('\r\n');
+  // An HTTP/1.1 status line with a reason phrase is already what the client gets: copied with the fields after it.
+  if (response.versionMinor === 1 && response.reasonStart === statusLineReasonStart)
+    b.bytes(source, 0, response.reasonEnd + 2);
+  else b.text(`HTTP/1.1 ${response.status} `).bytes(source, response.reasonStart, response.reasonEnd).text('\r\n');
   const rewrite = route.responseHeaders;
   // What follows the copied fields is one string: the head is assembled from as few pieces as possible.
   let tail = '';
@@ -233,6 +236,9 @@ export function buildClientHead(
   else if (ctx.head.versionMinor === 0) tail += 'Connection: keep-alive\r\n';
   return b.text(tail + '\r\n');
 }
+
+/** Where the reason phrase starts in `HTTP/1.x NNN reason` (a status line without one has it at 12). */
+const statusLineReasonStart = 13;
 
 /** The client's 101 head for a tunnel: the upstream's fields but its connection ones, then ours. */
 export function buildTunnelHead(response: ResponseHead, upgrade: string): HeadBuilder {

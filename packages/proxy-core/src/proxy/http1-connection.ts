@@ -19,6 +19,7 @@ import { writeBorrowed, writeHead } from './borrowed-write.ts';
 import { buildClientHead, buildTunnelHead, buildUpstreamHead } from './forward-heads.ts';
 import type { ListenerContext } from './listener-context.ts';
 import { localResponse } from './local-response.ts';
+import { writeToSocket } from './socket-write.ts';
 import { shouldRetry, type UpstreamFailure } from './retry-decision.ts';
 import type { UpstreamConnection, UpstreamOwner } from './upstream-pool.ts';
 
@@ -551,7 +552,7 @@ export class Http1Connection implements UpstreamOwner {
       this.input = take === input.length ? null : input.subarray(take);
       if (this.requestRemaining === 0) this.requestBodyDone = true;
     }
-    const writable = conn.socket.write(head);
+    const writable = writeToSocket(conn.socket, head);
     if (this.head!.expectContinue && !this.requestBodyDone && this.requestBodyBytesSent === 0)
       this.socket.write(CONTINUE_100);
     if (this.requestBodyDone) this.onRequestSent();
