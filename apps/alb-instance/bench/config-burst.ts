@@ -14,6 +14,7 @@ import {
   sleep,
   startBundledInstance,
   stopInstance,
+  treeCpuSeconds,
   treePeakMiB,
   treeRssMiB,
   untilReady,
@@ -34,6 +35,8 @@ export type BurstOptions = {
    * the rebuild holdoff: an editor saving in a loop), then each is waited for.
    */
   spacingMs: number | null;
+  /** How long to wait for memory to settle before and after the burst (default 4 s: the trim runs 2 s after it). */
+  settleMs?: number;
 };
 
 export type BurstResult = BurstOptions & {
@@ -52,16 +55,16 @@ export type BurstResult = BurstOptions & {
   /** The main process's V8 heap, settled. */
   heapUsedMiB: number;
   initialLoadMs: number;
+  /** CPU time the instance's processes used during the burst (steadier than times on a busy machine). */
+  cpuSeconds: number;
   /** Memory-reducing GCs the instance ran during the burst (`alb_memory_trims_total`). */
   trims: number;
   /** How many processes were counted (the main one + worker processes). */
   processes: number;
 };
 
-/** After the last apply the instance trims memory once the config has been quiet for 2 s (memory-trim.ts). */
-const settleMs = 4000;
-
 export async function measureBurst(options: BurstOptions): Promise<BurstResult> {
+  const settleMs = options.settleMs ?? 4000;
   const backend = createServer((req, res) => res.end(req.url?.startsWith('/probe') ? 'probe' : 'other'));
   backend.listen(0, '127.0.0.1');
   await once(backend, 'listening');
@@ -78,6 +81,7 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
     const loadPeakMiB = treePeakMiB(pid);
     const trimsBefore = await metricValue(instance.opsPort, 'alb_memory_trims_total');
     resetTreePeaks(pid);
+    const cpuBefore = treeCpuSeconds(pid);
     const write = (s: number) =>
       writeFileSync(join(dir, `probe-${s}.yaml`), ruleYaml(`probe${s}`, port, `/probe-${s}`));
     const routed = (s: number) => untilRouted(port, `/probe-${s}`, `probe${s}.example.com`, 'probe');
@@ -104,6 +108,7 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
     }
     const rssAfterMiB = treeRssMiB(pid);
     const peakRssMiB = treePeakMiB(pid);
+    const cpuSeconds = treeCpuSeconds(pid) - cpuBefore;
     const trims = (await metricValue(instance.opsPort, 'alb_memory_trims_total')) - trimsBefore;
     await sleep(settleMs);
     const settledRssMiB = treeRssMiB(pid);
@@ -119,6 +124,7 @@ export async function measureBurst(options: BurstOptions): Promise<BurstResult> 
       heapUsedMiB,
       initialLoadMs,
       trims,
+      cpuSeconds,
       processes: processTree(pid).length,
     };
   } finally {

@@ -87,6 +87,8 @@ export function startBundledInstance(dir: string, options: { opsPort: number; wo
     bundledMain,
     ...['--dir', dir, '--workers', String(options.workers), '--ops-port', String(options.opsPort)],
     ...['--log-level', 'warn'],
+    // Extra instance options to try (ALB_BENCH_INSTANCE_ARGS='--burst-memory-budget 96').
+    ...(process.env.ALB_BENCH_INSTANCE_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
   ];
   const startedAt = Date.now();
   const child = spawn(process.execPath, args, { stdio: 'ignore' });
@@ -191,6 +193,21 @@ export function treeRssMiB(pid: number): number {
  */
 export function treePeakMiB(pid: number): number {
   return processTree(pid).reduce((sum, p) => sum + statusMiB(p, 'VmHWM'), 0);
+}
+
+/** CPU time (user + system, all threads) the instance's processes have used so far, in seconds (USER_HZ = 100). */
+export function treeCpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks / 100;
 }
 
 /** Restarts each process's VmHWM from its current RSS (`5` to /proc/<pid>/clear_refs; our own children only). */

@@ -4,6 +4,7 @@
 //   --sizes 10,1000,10000   rules loaded        --workers N       the instance's --workers (default 1)
 //   --changes 40            changes per burst   --spacing-ms M    write the changes M ms apart instead of each
 //   --json                  one JSON line of results instead of the tables      right after the previous applied
+//   --settle-ms 4000        the wait for memory to settle before and after the burst (the trim runs 2 s after)
 // ALB_BENCH_NODE_ARGS='--heap-growing-percent=30' adds Node/V8 flags to the instance's (to try settings).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     changes: { type: 'string', default: process.env.SAMPLES ?? '40' },
     workers: { type: 'string', default: '1' },
     'spacing-ms': { type: 'string' },
+    'settle-ms': { type: 'string', default: '4000' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -36,7 +38,8 @@ for (const n of [...sizes, changes, workers])
   if (!Number.isInteger(n) || n < 1) throw new Error(`--sizes, --changes and --workers take positive integers`);
 
 const rows: BurstResult[] = [];
-for (const rules of sizes) rows.push(await measureBurst({ rules, changes, workers, spacingMs }));
+const settleMs = Number(values['settle-ms']);
+for (const rules of sizes) rows.push(await measureBurst({ rules, changes, workers, spacingMs, settleMs }));
 
 if (values.json) {
   process.stdout.write(JSON.stringify(rows) + '\n');
@@ -54,14 +57,14 @@ console.log(
     `node ${process.version})\n`,
 );
 console.log(
-  '| rules loaded | median | p99 | max | RSS before | peak RSS during the burst | RSS right after | RSS settled | heap used | trims in the burst | peak incl. initial load | initial load |',
+  '| rules loaded | median | p99 | max | RSS before | peak RSS during the burst | RSS right after | RSS settled | heap used | trims in the burst | CPU in the burst | peak incl. initial load | initial load |',
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows)
   console.log(
     `| ${r.rules} | ${percentile(r.propagationMs, 0.5).toFixed(0)} ms | ${percentile(r.propagationMs, 0.99).toFixed(0)} ms | ` +
       `${r.propagationMs.at(-1)!.toFixed(0)} ms | ${mib(r.rssBeforeMiB)} | ${mib(r.peakRssMiB)} | ${mib(r.rssAfterMiB)} | ` +
-      `${mib(r.settledRssMiB)} | ${mib(r.heapUsedMiB)} | ${r.trims} | ${mib(r.peakSinceStartMiB)} | ${r.initialLoadMs} ms |`,
+      `${mib(r.settledRssMiB)} | ${mib(r.heapUsedMiB)} | ${r.trims} | ${r.cpuSeconds.toFixed(1)} s | ${mib(r.peakSinceStartMiB)} | ${r.initialLoadMs} ms |`,
   );
 console.log(
   `\nMemory: VmRSS / VmHWM of the instance's ${rows[0]!.processes} process(es) (main${workers > 1 ? ' + worker processes' : ''}), ` +

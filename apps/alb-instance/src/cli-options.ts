@@ -20,6 +20,8 @@ export type InstanceOptions = {
   drainTimeoutMs: number;
   /** Client connections each Frontend port keeps open per worker; more are closed at once. */
   maxConnections: number;
+  /** During a burst of changes, trim memory once RSS grew this much over the last trim (0: only once they settle). */
+  burstMemoryBudgetBytes: number;
   /** Kube mode: leader election of the instances of one ALB. */
   leaderTimings: LeaderTimings;
 };
@@ -44,6 +46,8 @@ options:
   --log-level <level>       trace|debug|info|warn|error (default info)
   --drain-timeout <s>       on SIGTERM, seconds to let in-flight requests finish (default 30)
   --max-connections <n>     client connections per Frontend port and worker; more are closed at once (default ${defaultMaxConnections})
+  --burst-memory-budget <MiB>  during a burst of config changes, give memory back once a process grew this much
+                            (a GC pause each time; 0: only once changes settle; default 48)
   --lease-duration <s>      kube mode: leader election lease, whole seconds (default 15)
   --renew-deadline <s>      kube mode: a leader that cannot renew for this long stops leading (default 10)
   --retry-period <s>        kube mode: time between election attempts and renewals (default 2)`;
@@ -69,6 +73,7 @@ export function parseOptions(argv: string[]): InstanceOptions {
       'log-level': { type: 'string', default: 'info' },
       'drain-timeout': { type: 'string', default: '30' },
       'max-connections': { type: 'string', default: String(defaultMaxConnections) },
+      'burst-memory-budget': { type: 'string', default: '48' },
       'lease-duration': { type: 'string', default: '15' },
       'renew-deadline': { type: 'string', default: '10' },
       'retry-period': { type: 'string', default: '2' },
@@ -98,6 +103,7 @@ export function parseOptions(argv: string[]): InstanceOptions {
     logLevel: values['log-level'],
     drainTimeoutMs: integer('--drain-timeout', values['drain-timeout'], 0, 3600) * 1000,
     maxConnections: integer('--max-connections', values['max-connections'], 1, 10_000_000),
+    burstMemoryBudgetBytes: integer('--burst-memory-budget', values['burst-memory-budget'], 0, 1_000_000) * 2 ** 20,
     leaderTimings: leaderTimings(values['lease-duration'], values['renew-deadline'], values['retry-period']),
   };
   if (values.dir !== undefined) options.dir = values.dir;

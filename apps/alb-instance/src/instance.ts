@@ -1,14 +1,13 @@
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { createElector, KubeLeaseStore, type Elector } from '@alb/leader';
-import { createDataPlane, type ApplyResult, type DataPlane } from '@alb/proxy-core';
+import { createDataPlane, exposedGc, MemoryTrimmer, type ApplyResult, type DataPlane } from '@alb/proxy-core';
 import type { Logger } from 'pino';
 import type { InstanceOptions } from './cli-options.ts';
 import { dataPlaneDiagnostics, withDataPlaneIssues } from './data-plane-issues.ts';
 import { diagnosticCodes, formatDiagnostic, type Diagnostic } from './diagnostics.ts';
 import { InstanceMetrics } from './instance-metrics.ts';
 import { ObjectStore } from './objects/object-store.ts';
-import { exposedGc, MemoryTrimmer } from './ops/memory-trim.ts';
 import { startOpsServer } from './ops/ops-server.ts';
 import { systemClock } from './pipeline/clock.ts';
 import { newDiagnostics, RebuildLoop, type RebuildOutcome } from './pipeline/rebuild-loop.ts';
@@ -85,6 +84,7 @@ export async function startInstance(
   const trimmer = new MemoryTrimmer({
     clock: systemClock,
     gc: exposedGc(),
+    burstBudgetBytes: options.burstMemoryBudgetBytes,
     onTrim: ({ rssBefore, rssAfter, ms, during }) => {
       metrics.memoryTrims++;
       pipelineLog.debug(
@@ -203,6 +203,7 @@ export async function startInstance(
       bind: options.bind,
       drainTimeoutMs: options.drainTimeoutMs,
       maxConnections: options.maxConnections,
+      burstMemoryBudgetBytes: options.burstMemoryBudgetBytes,
       logger: logger.child({ component: 'data-plane' }),
       accessLog: options.accessLog ? logger.child({ component: 'access' }) : null,
       ...(workerEntry === undefined ? {} : { workerEntry }),

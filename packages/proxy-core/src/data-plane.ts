@@ -21,6 +21,11 @@ export type DataPlaneOptions = EngineOptions & {
    * `ALB_PROXY_WORKER_TIMEOUT` naming the worker, instead of waiting forever on a stopped one.
    */
   workerTimeoutMs?: number;
+  /**
+   * Workers started with `--expose-gc` give memory back after applies (`MemoryTrimmer`): at once when an apply
+   * left a worker's RSS this much above its last trim (default 48 MiB; 0: only once applies stop for 2 s).
+   */
+  burstMemoryBudgetBytes?: number;
 };
 
 export type DataPlane = {
@@ -145,8 +150,21 @@ class WorkerPool implements DataPlane {
       const target = m.obj && 'status' in m.obj && this.options.accessLog ? this.options.accessLog : this.logger;
       target?.[m.level]({ ...m.obj, worker: index, pid: child.pid }, m.msg);
     });
-    const { logger: _l, accessLog, workers: _w, workerEntry: _e, workerTimeoutMs: _t, ...engineOptions } = this.options;
-    child.send({ type: 'init', options: { ...engineOptions, accessLog: accessLog != null } } satisfies ToWorker, () => {
+    const {
+      logger: _l,
+      accessLog,
+      workers: _w,
+      workerEntry: _e,
+      workerTimeoutMs: _t,
+      burstMemoryBudgetBytes,
+      ...engineOptions
+    } = this.options;
+    const init: ToWorker = {
+      type: 'init',
+      options: { ...engineOptions, accessLog: accessLog != null },
+      burstMemoryBudgetBytes,
+    };
+    child.send(init, () => {
       // A worker that died before reading this is reported by its exit.
     });
     child.on('exit', (code, signal) => this.onExit(worker, code, signal));

@@ -40,3 +40,5 @@ export { checkCertificate } from './tls/certificate-check.ts';
 export type { CertificateProblem } from './tls/certificate-check.ts';
 export { createDataPlane } from './data-plane.ts';
 export type { DataPlane, DataPlaneOptions } from './data-plane.ts';
+export { exposedGc, MemoryTrimmer } from './worker/memory-trim.ts';
+export type { GcFunction, MemoryTrimOptions, TrimClock, TrimReport } from './worker/memory-trim.ts';

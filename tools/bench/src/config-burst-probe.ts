@@ -31,7 +31,12 @@ const bundle = fileURLToPath(new URL('../../../apps/alb-instance/dist/main.js', 
  * Runs one burst (each change written right after the previous one routed: a rebuild per change) and returns what
  * it measured. Needs the bundle (`npx nx run @alb/alb-instance:build`; `npm run bench:proxy` builds it first).
  */
-export function probeConfigBurst({ rules = 10_000, changes = 40, workers = 1 } = {}): ConfigBurstProbe {
+export function probeConfigBurst({
+  rules = 10_000,
+  changes = 40,
+  workers = 1,
+  settleMs = 4000,
+} = {}): ConfigBurstProbe {
   if (!existsSync(bundle))
     throw new BenchError(errorCodes.startFailed, `${bundle} is missing: run npx nx run @alb/alb-instance:build`);
   const args = [
@@ -43,6 +48,8 @@ export function probeConfigBurst({ rules = 10_000, changes = 40, workers = 1 } =
     String(changes),
     '--workers',
     String(workers),
+    '--settle-ms',
+    String(settleMs),
   ];
   const out = execFileSync(process.execPath, args, { encoding: 'utf8', timeout: 300_000 });
   const [row] = JSON.parse(out) as Array<Omit<ConfigBurstProbe, 'p99Ms'> & { propagationMs: number[] }>;

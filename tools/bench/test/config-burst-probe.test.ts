@@ -3,7 +3,7 @@ import t from 'tap';
 import { configBurstTargetMiB, probeConfigBurst, renderConfigBurst, type ConfigBurstProbe } from '../src/index.ts';
 
 t.test('a small burst: every change routed, memory read from the instance process', async (t) => {
-  const probe = probeConfigBurst({ rules: 10, changes: 3, workers: 1 });
+  const probe = probeConfigBurst({ rules: 10, changes: 3, workers: 1, settleMs: 500 });
   t.match(probe, { rules: 10, changes: 3, workers: 1, processes: 1 });
   // A Node process holds tens of MiB: zeros would mean /proc was not read.
   for (const field of ['peakRssMiB', 'rssBeforeMiB', 'rssAfterMiB', 'settledRssMiB'] as const)
@@ -13,7 +13,7 @@ t.test('a small burst: every change routed, memory read from the instance proces
 });
 
 t.test('with --workers 2 the worker processes are counted too', async (t) => {
-  const probe = probeConfigBurst({ rules: 10, changes: 1, workers: 2 });
+  const probe = probeConfigBurst({ rules: 10, changes: 1, workers: 2, settleMs: 500 });
   t.equal(probe.processes, 3);
 });
 

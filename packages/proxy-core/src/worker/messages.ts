@@ -3,7 +3,12 @@ import type { EngineOptions } from '../engine.ts';
 
 /** Parent -> worker process. */
 export type ToWorker =
-  | { type: 'init'; options: Omit<EngineOptions, 'logger' | 'accessLog'> & { accessLog: boolean } }
+  | {
+      type: 'init';
+      options: Omit<EngineOptions, 'logger' | 'accessLog'> & { accessLog: boolean };
+      /** The worker's memory trimmer budget during bursts (undefined: its default). */
+      burstMemoryBudgetBytes?: number | undefined;
+    }
   | { type: 'apply'; id: number; config: DataPlaneConfig }
   | { type: 'stats'; id: number }
   | { type: 'close'; id: number; deadlineMs: number };

@@ -2,6 +2,7 @@
 import { Engine } from '../engine.ts';
 import { AlbError } from '../errors.ts';
 import type { Logger } from '../proxy/listener-context.ts';
+import { exposedGc, MemoryTrimmer } from './memory-trim.ts';
 import type { FromWorker, ToWorker } from './messages.ts';
 
 const send = (message: FromWorker) => process.send!(message);
@@ -9,6 +10,7 @@ const forward = (level: 'info' | 'warn' | 'error') => (obj: object, msg?: string
   send({ type: 'log', level, obj, msg });
 const parentLogger: Logger = { info: forward('info'), warn: forward('warn'), error: forward('error') };
 let engine: Engine | null = null;
+let trimmer: MemoryTrimmer | null = null;
 
 process.on('message', (message: ToWorker) => {
   if (message.type === 'init') {
@@ -18,6 +20,17 @@ process.on('message', (message: ToWorker) => {
       reusePort: true,
       logger: parentLogger,
       accessLog: accessLog ? parentLogger : null,
+    });
+    // Each apply builds the worker's tables anew: give the old ones' pages back as the parent does (--expose-gc).
+    trimmer = new MemoryTrimmer({
+      clock: {
+        now: () => Date.now(),
+        setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+        clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+      },
+      gc: exposedGc(),
+      ...(message.burstMemoryBudgetBytes === undefined ? {} : { burstBudgetBytes: message.burstMemoryBudgetBytes }),
+      onError: (error) => parentLogger.warn({ err: error.message }, 'memory trim failed'),
     });
     send({ type: 'ready' });
     return;
@@ -32,10 +45,13 @@ async function handle(message: Exclude<ToWorker, { type: 'init' }>): Promise<voi
     if (message.type === 'apply') value = await engine.apply(message.config);
     else if (message.type === 'stats') value = engine.stats();
     else {
+      trimmer?.stop();
       await engine.close(message.deadlineMs);
       value = null;
     }
     send({ type: 'reply', id: message.id, ok: true, value });
+    // After the reply: the parent need not wait for a trim's pause.
+    if (message.type === 'apply') setImmediate(() => trimmer?.noteApply());
     if (message.type === 'close') process.disconnect();
   } catch (err) {
     const error = err as Error & { code?: string; problems?: string[] };

@@ -1,10 +1,15 @@
-import type { Clock } from '../pipeline/clock.ts';
+/** Time, injected so tests run the quiet period without sleeping. */
+export type TrimClock = {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+};
 
 /** `globalThis.gc` under `--expose-gc`, with the options Node accepts. */
 export type GcFunction = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 
 export type MemoryTrimOptions = {
-  clock: Clock;
+  clock: TrimClock;
   /** Null without `--expose-gc`: the trimmer then does nothing. */
   gc: GcFunction | null;
   memory?: () => { rss: number; heapTotal: number };
@@ -14,7 +19,7 @@ export type MemoryTrimOptions = {
   slackBytes?: number;
   /**
    * During a burst of changes: once RSS has grown this much over what it was after the last trim (or at the first
-   * apply), trim right after the apply instead of once the config settles.
+   * apply), trim right after the apply instead of once the config settles. 0: only once it settles.
    */
   burstBudgetBytes?: number;
   onTrim?: (report: TrimReport) => void;
@@ -35,7 +40,7 @@ export type TrimReport = { rssBefore: number; rssAfter: number; ms: number; duri
  * rebuilds of a big config while the burst lasts). Without `--expose-gc` (tests running from source) it does nothing.
  */
 export class MemoryTrimmer {
-  private readonly clock: Clock;
+  private readonly clock: TrimClock;
   private readonly gc: GcFunction | null;
   private readonly memory: () => { rss: number; heapTotal: number };
   private readonly quietMs: number;
@@ -70,7 +75,7 @@ export class MemoryTrimmer {
       this.timer = null;
       this.trim('quiet');
     }, this.quietMs);
-    this.trim('burst');
+    if (this.burstBudgetBytes > 0) this.trim('burst');
   }
 
   stop(): void {

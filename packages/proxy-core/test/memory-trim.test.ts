@@ -1,7 +1,34 @@
 // The memory trimmer: one memory-reducing GC after the config settles, only when there is memory to give back.
 import t from 'tap';
-import { MemoryTrimmer, type GcFunction } from '../src/ops/memory-trim.ts';
-import { manualClock } from './manual-clock.ts';
+import { MemoryTrimmer, type GcFunction, type TrimClock } from '../src/index.ts';
+
+/** A clock that moves only when told to: `advance` runs the timers that fall due, in order. */
+function manualClock(): TrimClock & { advance(ms: number): Promise<void> } {
+  let now = 0;
+  let timers: Array<{ due: number; fn: () => void }> = [];
+  return {
+    now: () => now,
+    setTimeout(fn, ms) {
+      const timer = { due: now + ms, fn };
+      timers.push(timer);
+      return timer;
+    },
+    clearTimeout(handle) {
+      timers = timers.filter((timer) => timer !== handle);
+    },
+    async advance(ms) {
+      const target = now + ms;
+      for (;;) {
+        const next = timers.filter((t) => t.due <= target).sort((a, b) => a.due - b.due)[0];
+        if (next === undefined) break;
+        timers = timers.filter((t) => t !== next);
+        now = next.due;
+        next.fn();
+      }
+      now = target;
+    },
+  };
+}
 
 const MB = 2 ** 20;
 
@@ -90,27 +117,22 @@ t.test('during a burst: trims right after the apply that took RSS a budget above
     onTrim: (report) => reports.push(report),
   });
   // A burst: applies 100 ms apart, RSS growing 20 MB each (the heap grows with it: no slack for the quiet trim).
+  const applies = async (count: number) => {
+    for (let i = 0; i < count; i++) {
+      await clock.advance(100);
+      rss += 20 * MB;
+      trimmer.noteApply();
+    }
+  };
   trimmer.noteApply();
-  for (let i = 0; i < 2; i++) {
-    await clock.advance(100);
-    rss += 20 * MB;
-    trimmer.noteApply();
-  }
+  await applies(2);
   t.equal(calls.length, 0, '40 MB over the first apply: within the budget');
-  await clock.advance(100);
-  rss += 20 * MB;
-  trimmer.noteApply();
+  await applies(1);
   t.same(calls, [{ type: 'major', execution: 'sync', flavor: 'last-resort' }], '60 MB over: trimmed at once');
   t.match(reports, [{ during: 'burst', rssBefore: 260 * MB }]);
-  for (let i = 0; i < 2; i++) {
-    await clock.advance(100);
-    rss += 20 * MB;
-    trimmer.noteApply();
-  }
+  await applies(2);
   t.equal(calls.length, 1, 'the budget counts from where the trim left RSS (210 MB), not from the first apply');
-  await clock.advance(100);
-  rss += 20 * MB;
-  trimmer.noteApply();
+  await applies(1);
   t.equal(calls.length, 2, '60 MB over 210 MB: trimmed again');
   await clock.advance(1000);
   t.equal(calls.length, 2, 'once quiet: nothing more to give back (RSS near the heap), no third GC');
@@ -136,4 +158,25 @@ t.test('a config that stays bigger moves the floor: no trim after every apply', 
   trimmer.noteApply();
   t.equal(calls, 1, 'measured from 300 MB now');
   trimmer.stop();
+});
+
+t.test('a burst budget of 0: no trim during the burst, only once quiet', async (t) => {
+  const clock = manualClock();
+  let rss = 200 * MB;
+  let calls = 0;
+  const trimmer = new MemoryTrimmer({
+    clock,
+    gc: () => calls++,
+    memory: () => ({ rss, heapTotal: 100 * MB }),
+    quietMs: 1000,
+    burstBudgetBytes: 0,
+  });
+  for (let i = 0; i < 5; i++) {
+    rss += 100 * MB;
+    trimmer.noteApply();
+    await clock.advance(100);
+  }
+  t.equal(calls, 0, 'RSS grew 500 MB: still no trim while changes come');
+  await clock.advance(1000);
+  t.equal(calls, 1, 'one trim once quiet');
 });
