@@ -1,41 +1,13 @@
 // Bytes from a shared read buffer go out through one reused scratch buffer; a write the stream had to queue must
 // keep its bytes even though the source and the next write's scratch are overwritten right after.
 import { once } from 'node:events';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { headBuilder } from '../src/http/head-builder.ts';
 import { scratchReplacements, writeBorrowed, writeHead } from '../src/proxy/borrowed-write.ts';
 import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { pausedPair } from './paused-pair.ts';
 import { testCertificate } from './tls-fixture.ts';
-
-/** A connected pair on loopback whose receiving side does not read until `drainAll` is called. */
-async function pausedPair(): Promise<{ sender: Socket; drainAll: (bytes: number) => Promise<Buffer>; close(): void }> {
-  const server = createServer({ pauseOnConnect: true });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const sender = connect((server.address() as AddressInfo).port, '127.0.0.1');
-  const [receiver] = (await once(server, 'connection')) as [Socket];
-  await once(sender, 'connect');
-  return {
-    sender,
-    drainAll: (bytes) =>
-      new Promise((resolve) => {
-        const chunks: Buffer[] = [];
-        let got = 0;
-        receiver.on('data', (chunk: Buffer) => {
-          chunks.push(chunk);
-          got += chunk.length;
-          if (got >= bytes) resolve(Buffer.concat(chunks));
-        });
-        receiver.resume();
-      }),
-    close: () => {
-      sender.destroy();
-      receiver.destroy();
-      server.close();
-    },
-  };
-}
 
 t.test('writes queued behind a full socket keep their bytes while the source is reused', async (t) => {
   const pair = await pausedPair();
@@ -54,7 +26,7 @@ t.test('writes queued behind a full socket keep their bytes while the source is 
   }
   t.ok(queued > 0, `some writes were queued (${queued})`);
   const expected = Buffer.concat(want);
-  const got = await pair.drainAll(expected.length);
+  const got = await pair.readAll(expected.length);
   t.equal(got.length, expected.length, 'every byte arrived');
   t.ok(got.equals(expected), 'in order and unchanged by later reuse of the source and the scratch');
 });
@@ -65,7 +37,7 @@ t.test('a head with a tail larger than the scratch is written whole', async (t) 
   const tail = Buffer.alloc(200 * 1024, 'y');
   headBuilder.text('HTTP/1.1 200 OK\r\n\r\n');
   writeHead(pair.sender, headBuilder, tail, 0, tail.length);
-  const got = await pair.drainAll(19 + tail.length);
+  const got = await pair.readAll(19 + tail.length);
   t.equal(got.toString('latin1', 0, 19), 'HTTP/1.1 200 OK\r\n\r\n');
   t.ok(got.subarray(19).equals(tail));
 });

@@ -2,39 +2,20 @@
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { directWrites, lastWriteKept, writeToSocket } from '../src/proxy/socket-write.ts';
+import { pausedPair, type PausedPair } from './paused-pair.ts';
 import { testCertificate } from './tls-fixture.ts';
 
-/** A connected loopback pair; the receiving side reads nothing until `readAll`. */
-async function pair(): Promise<{ sender: Socket; receiver: Socket; readAll: (bytes: number) => Promise<Buffer> }> {
-  const server = createServer({ pauseOnConnect: true });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const sender = connect((server.address() as AddressInfo).port, '127.0.0.1');
-  const [receiver] = (await once(server, 'connection')) as [Socket];
-  await once(sender, 'connect');
-  server.close();
-  t.teardown(() => {
-    sender.destroy();
-    receiver.destroy();
-  });
-  const readAll = (bytes: number) =>
-    new Promise<Buffer>((resolve) => {
-      const chunks: Buffer[] = [];
-      let got = 0;
-      receiver.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        got += chunk.length;
-        if (got >= bytes) resolve(Buffer.concat(chunks));
-      });
-      receiver.resume();
-    });
-  return { sender, receiver, readAll };
+/** A paused pair (see paused-pair.ts), closed when the test ends. */
+async function pair(t: Test): Promise<PausedPair> {
+  const p = await pausedPair();
+  t.teardown(() => p.close());
+  return p;
 }
 
 t.test('small writes go straight to the handle, mixed with stream writes, in order', async (t) => {
-  const { sender, readAll } = await pair();
+  const { sender, readAll } = await pair(t);
   const before = directWrites();
   t.equal(writeToSocket(sender, Buffer.from('one ')), true);
   t.equal(lastWriteKept(), false, 'the kernel took the bytes at once');
@@ -45,7 +26,7 @@ t.test('small writes go straight to the handle, mixed with stream writes, in ord
 });
 
 t.test('a write the kernel cannot take at once is kept, answers false, and drains', async (t) => {
-  const { sender, readAll } = await pair();
+  const { sender, readAll } = await pair(t);
   const want: Buffer[] = [];
   let writable = true;
   let i = 0;
@@ -118,7 +99,7 @@ t.test('TLS sockets and ended sockets go through the stream', async (t) => {
   const [got] = (await once(accepted, 'data')) as [Buffer];
   t.equal(got.toString(), 'secret');
 
-  const { sender, readAll } = await pair();
+  const { sender, readAll } = await pair(t);
   sender.end();
   const ended = directWrites();
   writeToSocket(sender, Buffer.from('late'));
