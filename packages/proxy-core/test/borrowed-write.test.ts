@@ -1,13 +1,10 @@
 // Bytes from a shared read buffer go out through one reused scratch buffer; a write the stream had to queue must
 // keep its bytes even though the source and the next write's scratch are overwritten right after.
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { headBuilder } from '../src/http/head-builder.ts';
 import { scratchReplacements, writeBorrowed, writeHead } from '../src/proxy/borrowed-write.ts';
-import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { pausedPair } from './paused-pair.ts';
-import { testCertificate } from './tls-fixture.ts';
+import { connectedTlsPair } from './tls-fixture.ts';
 
 t.test('writes queued behind a full socket keep their bytes while the source is reused', async (t) => {
   const pair = await pausedPair();
@@ -45,20 +42,7 @@ t.test('a head with a tail larger than the scratch is written whole', async (t) 
 // Regression: TLS writes always complete later, so a TLS socket kept the whole scratch on every write (a 72 KiB
 // allocation per response over HTTPS). TLS sockets get exact copies; the scratch stays for plain sockets.
 t.test('writes to a TLS socket never take the scratch away, and arrive intact', async (t) => {
-  const server = createTlsServer(testCertificate());
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const client = tlsConnect({
-    port: (server.address() as AddressInfo).port,
-    host: '127.0.0.1',
-    rejectUnauthorized: false,
-  });
-  const [accepted] = (await once(server, 'secureConnection')) as [TLSSocket];
-  t.teardown(() => {
-    client.destroy();
-    accepted.destroy();
-    server.close();
-  });
+  const { client, accepted } = await connectedTlsPair(t);
   const before = scratchReplacements();
   const source = Buffer.alloc(300);
   const want: Buffer[] = [];

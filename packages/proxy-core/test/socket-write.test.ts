@@ -1,11 +1,10 @@
 // Writes straight to a plain socket's handle: same bytes, same order, same backpressure and errors as `write`.
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import t, { type Test } from 'tap';
 import { directWrites, lastWriteKept, writeToSocket } from '../src/proxy/socket-write.ts';
 import { pausedPair, type PausedPair } from './paused-pair.ts';
-import { testCertificate } from './tls-fixture.ts';
+import { connectedTlsPair } from './tls-fixture.ts';
 
 /** A paused pair (see paused-pair.ts), closed when the test ends. */
 async function pair(t: Test): Promise<PausedPair> {
@@ -76,23 +75,7 @@ t.test('a write to a connection the peer closed destroys the socket with the err
 });
 
 t.test('TLS sockets and ended sockets go through the stream', async (t) => {
-  const server = createTlsServer(testCertificate());
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const client = tlsConnect({
-    port: (server.address() as AddressInfo).port,
-    host: '127.0.0.1',
-    rejectUnauthorized: false,
-  });
-  const [[accepted]] = (await Promise.all([once(server, 'secureConnection'), once(client, 'secureConnect')])) as [
-    [TLSSocket],
-    unknown,
-  ];
-  t.teardown(() => {
-    client.destroy();
-    accepted.destroy();
-    server.close();
-  });
+  const { client, accepted } = await connectedTlsPair(t);
   const before = directWrites();
   writeToSocket(client, Buffer.from('secret'));
   t.equal(directWrites(), before, 'no direct write on TLS');

@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import type { Test } from 'tap';
 
 let cached: { key: string; cert: string } | null = null;
 
@@ -34,4 +38,26 @@ export function testCertificate(): { key: string; cert: string } {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A TLS client connected to a TLS server on loopback with the test certificate, both sides ready; closed by `t`. */
+export async function connectedTlsPair(t: Test): Promise<{ client: TLSSocket; accepted: TLSSocket }> {
+  const server = createTlsServer(testCertificate());
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const client = tlsConnect({
+    port: (server.address() as AddressInfo).port,
+    host: '127.0.0.1',
+    rejectUnauthorized: false,
+  });
+  const [[accepted]] = (await Promise.all([once(server, 'secureConnection'), once(client, 'secureConnect')])) as [
+    [TLSSocket],
+    unknown,
+  ];
+  t.teardown(() => {
+    client.destroy();
+    accepted.destroy();
+    server.close();
+  });
+  return { client, accepted };
 }
